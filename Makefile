@@ -1,0 +1,51 @@
+# maatwerk — `make demo` and `make test` set up a fresh machine (see README.md).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+SHARED ?= ../shared
+EUTL_NL := $(SHARED)/data/eutl/installations-NL.csv
+PG_URL ?= postgres://postgres@127.0.0.1:5432/maatwerk
+PYTEST_ARGS ?=
+
+.PHONY: install demo serve test test-sqlite test-postgres bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml requirements.lock package.json package-lock.json
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+demo: install
+	$(BIN)/maatwerk migrate --noinput
+	$(BIN)/maatwerk load_demo
+	@if [ -f "$(EUTL_NL)" ]; then $(BIN)/maatwerk import_eutl "$(EUTL_NL)"; \
+	else echo "$(EUTL_NL) not found: the demo runs on the curated figures only."; fi
+	$(BIN)/maatwerk runserver 127.0.0.1:8000
+
+serve: install
+	$(BIN)/maatwerk runserver 127.0.0.1:8000
+
+test: install test-sqlite test-postgres
+
+test-sqlite: install
+	@echo "== test suite on SQLite =="
+	DATABASE_URL= $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: install
+	@if $(BIN)/python -c "import psycopg; psycopg.connect('host=127.0.0.1 port=5432 user=postgres dbname=postgres', connect_timeout=3).close()" 2>/dev/null; then \
+		echo "== test suite on PostgreSQL (127.0.0.1:5432) =="; \
+		DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS); \
+	else \
+		echo "PostgreSQL is not reachable at 127.0.0.1:5432 (user postgres): the PostgreSQL run is SKIPPED."; \
+	fi
+
+bench: install
+	@for script in benchmarks/bench_*.py; do echo "== $$script =="; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) node_modules var .pytest_cache

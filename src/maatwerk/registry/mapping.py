@@ -1,0 +1,89 @@
+"""The company mapping: which EU ETS account holders and installations belong to which programme company.
+
+CSV columns: ``company, sector, country, account_holder, installation``. Each row maps either an
+account holder (by its exact registry name in ``country``) or one installation (by EUTL id, which
+overrides its account holder's company) to ``company``. A company that does not exist yet is created
+with ``sector``. Loading is all-or-nothing; errors name the file, line and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from .eutl import ImportFileError
+from .models import Company, Installation, Operator, Sector
+
+MAPPING_COLUMNS = ("company", "sector", "country", "account_holder", "installation")
+
+
+@dataclass
+class MappingReport:
+    companies_created: int = 0
+    operators_mapped: int = 0
+    operators_created: int = 0
+    installations_mapped: int = 0
+    installations_missing: int = 0
+
+
+def _rows(data: bytes, file_name: str) -> list[tuple[int, dict[str, str]]]:
+    if not data.strip():
+        raise ImportFileError(file_name, "het bestand is leeg")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(file_name, f"het bestand is geen UTF-8 (positie {exc.start})") from None
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    missing = [c for c in MAPPING_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ImportFileError(file_name, "verplichte kolom(men) ontbreken: " + ", ".join(missing), 1)
+    rows = []
+    try:
+        for row in reader:
+            if None in row or any(v is None for v in row.values()):
+                raise ImportFileError(file_name, "aantal velden klopt niet met de kopregel", reader.line_num)
+            rows.append((reader.line_num, {k: (v or "").strip() for k, v in row.items()}))
+    except csv.Error as exc:
+        raise ImportFileError(file_name, f"onleesbare CSV ({exc})", reader.line_num) from None
+    return rows
+
+
+def load_company_mapping(data: bytes, file_name: str) -> MappingReport:
+    rows = _rows(data, file_name)
+    report = MappingReport()
+    with transaction.atomic():
+        for line, row in rows:
+            if not row["company"]:
+                raise ImportFileError(file_name, "bedrijfsnaam ontbreekt", line, "company")
+            if bool(row["account_holder"]) == bool(row["installation"]):
+                raise ImportFileError(
+                    file_name, "vul precies één van account_holder en installation in", line, "account_holder"
+                )
+            if row["sector"] and row["sector"] not in Sector.values:
+                raise ImportFileError(
+                    file_name, f"onbekende sector {row['sector']!r}; kies uit {', '.join(Sector.values)}", line, "sector"
+                )
+            company = Company.objects.filter(name=row["company"]).first()
+            if company is None:
+                if not row["sector"]:
+                    raise ImportFileError(file_name, "nieuw bedrijf zonder sector", line, "sector")
+                company = Company.objects.create(name=row["company"], sector=row["sector"])
+                report.companies_created += 1
+            if row["account_holder"]:
+                country = row["country"].upper()
+                if len(country) != 2 or not country.isalpha():
+                    raise ImportFileError(file_name, f"{row['country']!r} is geen landcode van twee letters", line, "country")
+                operator, created = Operator.objects.get_or_create(country=country, name=row["account_holder"])
+                report.operators_created += created
+                if operator.company_id != company.pk:
+                    operator.company = company
+                    operator.save(update_fields=["company"])
+                report.operators_mapped += 1
+            else:
+                updated = Installation.objects.filter(eutl_id=row["installation"]).update(company=company)
+                report.installations_mapped += updated
+                report.installations_missing += not updated
+    return report

@@ -1,0 +1,157 @@
+"""The emissions registry: EU ETS operators, installations, yearly records and the programme's companies."""
+
+from django.db import models
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+AVIATION_ACTIVITY_CODE = 10
+
+
+class Sector(models.TextChoices):
+    INDUSTRY = "industry", _("Industrie")
+    POWER = "power", _("Elektriciteit")
+    WASTE = "waste", _("Afvalverbranding")
+    AVIATION = "aviation", _("Luchtvaart")
+    OTHER = "other", _("Overig")
+
+
+class ImportRun(models.Model):
+    """Provenance of one imported file: what, from where, by whom, when and with what result."""
+
+    kind = models.CharField(_("soort"), max_length=40)
+    file_name = models.CharField(_("bestandsnaam"), max_length=255)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    user = models.CharField(_("gebruiker"), max_length=150, blank=True)
+    started_at = models.DateTimeField(_("gestart"))
+    finished_at = models.DateTimeField(_("klaar"), null=True, blank=True)
+    counts = models.JSONField(_("aantallen"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("importrun")
+        verbose_name_plural = _("importruns")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.file_name} ({self.started_at:%Y-%m-%d %H:%M})"
+
+
+class Company(models.Model):
+    """The programme's grouping of operators: one company may span several account holders and sites."""
+
+    name = models.CharField(_("naam"), max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, default=Sector.INDUSTRY)
+    subsector = models.CharField(_("subsector"), max_length=200, blank=True)
+    sites = models.CharField(_("locaties"), max_length=300, blank=True)
+    provinces = models.CharField(_("provincies"), max_length=300, blank=True)
+    in_programme = models.BooleanField(_("in maatwerkprogramma"), default=False)
+    extension_reason = models.TextField(
+        _("reden uitbreiding"), blank=True, help_text=_("Waarom een bedrijf buiten de top-20 is toegelaten.")
+    )
+    hand_top20 = models.BooleanField(
+        _("top-20 volgens handmatige lijst"),
+        null=True,
+        blank=True,
+        help_text=_("Leeg als onbekend; de afgeleide top-20 komt uit het register."),
+    )
+    notes = models.TextField(_("toelichting"), blank=True)
+    source = models.TextField(_("bron"), blank=True)
+
+    class Meta:
+        verbose_name = _("bedrijf")
+        verbose_name_plural = _("bedrijven")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)
+        super().save(*args, **kwargs)
+
+
+class Operator(models.Model):
+    """An EU ETS account holder (*rekeninghouder*) as named in the registry."""
+
+    name = models.CharField(_("naam"), max_length=300)
+    country = models.CharField(_("land"), max_length=2)
+    registration_no = models.CharField(_("KvK/registratienummer"), max_length=100, blank=True)
+    company = models.ForeignKey(
+        Company, verbose_name=_("bedrijf"), null=True, blank=True, on_delete=models.SET_NULL, related_name="operators"
+    )
+
+    class Meta:
+        verbose_name = _("rekeninghouder")
+        verbose_name_plural = _("rekeninghouders")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["country", "name"], name="operator_unique_country_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Installation(models.Model):
+    """An EU ETS installation (or aircraft operator, activity code 10)."""
+
+    eutl_id = models.CharField(_("EUTL-id"), max_length=40, unique=True, help_text=_("Bijvoorbeeld NL-340."))
+    country = models.CharField(_("land"), max_length=2, db_index=True)
+    name = models.CharField(_("naam"), max_length=300)
+    operator = models.ForeignKey(
+        Operator, verbose_name=_("rekeninghouder"), on_delete=models.PROTECT, related_name="installations"
+    )
+    company = models.ForeignKey(
+        Company,
+        verbose_name=_("bedrijf (afwijkend)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="installations",
+        help_text=_("Alleen invullen als de installatie bij een ander bedrijf hoort dan de rekeninghouder."),
+    )
+    activity_code = models.PositiveSmallIntegerField(_("activiteitcode"), null=True, blank=True)
+    activity_label = models.CharField(_("activiteit"), max_length=200, blank=True)
+    permit_id = models.CharField(_("vergunning"), max_length=100, blank=True)
+    address = models.CharField(_("adres"), max_length=300, blank=True)
+    zip_code = models.CharField(_("postcode"), max_length=20, blank=True)
+    city = models.CharField(_("plaats"), max_length=200, blank=True)
+    first_year = models.PositiveSmallIntegerField(_("eerste emissiejaar"), null=True, blank=True)
+    last_year = models.PositiveSmallIntegerField(_("laatste emissiejaar"), null=True, blank=True)
+    import_run = models.ForeignKey(ImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("installatie")
+        verbose_name_plural = _("installaties")
+        ordering = ["eutl_id"]
+
+    def __str__(self) -> str:
+        return f"{self.eutl_id} {self.name}"
+
+    @property
+    def effective_company(self):
+        return self.company or self.operator.company
+
+
+class EmissionRecord(models.Model):
+    """One installation's figures for one year: verified emissions, free allocation, compliance code.
+
+    Missing figures (the registry's ``NA``, ``Excluded``, ``Not Reported``, …) are stored as NULL, never 0.
+    """
+
+    installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="records")
+    year = models.PositiveSmallIntegerField(_("jaar"))
+    verified_emissions_t = models.BigIntegerField(_("geverifieerde emissies (t CO2e)"), null=True, blank=True)
+    free_allocation_t = models.BigIntegerField(_("gratis toewijzing (t)"), null=True, blank=True)
+    compliance_code = models.CharField(_("nalevingscode"), max_length=10, blank=True)
+    source = models.CharField(_("bron"), max_length=300, blank=True)
+    import_run = models.ForeignKey(ImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("jaarrecord")
+        verbose_name_plural = _("jaarrecords")
+        ordering = ["installation", "year"]
+        constraints = [models.UniqueConstraint(fields=["installation", "year"], name="record_unique_year")]
+        indexes = [models.Index(fields=["year", "installation"], name="record_year_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.installation.eutl_id} {self.year}"

@@ -1,0 +1,180 @@
+"""Reading the registry: rankings of emitters and histories per company or installation."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Max, Min, Sum
+
+from .models import AVIATION_ACTIVITY_CODE, Company, EmissionRecord, Installation, Sector
+
+GROUPINGS = ("company", "account-holder", "installation")
+
+# EU ETS activity codes for combustion (phase 2: 1, phase 3+: 20). A combustion installation that is
+# not mapped to a company cannot be told apart as power plant or industrial boiler: "other".
+COMBUSTION_ACTIVITY_CODES = frozenset({1, 20})
+OPTED_IN_ACTIVITY_CODE = 99
+
+
+def inferred_sector(activity_code: int | None) -> str:
+    """Sector of an installation that no company mapping classifies, from its EU ETS activity code."""
+    if activity_code == AVIATION_ACTIVITY_CODE:
+        return Sector.AVIATION
+    if activity_code is None or activity_code in COMBUSTION_ACTIVITY_CODES or activity_code == OPTED_IN_ACTIVITY_CODE:
+        return Sector.OTHER
+    return Sector.INDUSTRY
+
+
+@dataclass(frozen=True)
+class RankedEmitter:
+    rank: int
+    key: str
+    name: str
+    verified_emissions_t: int
+    installations: int
+    sector: str
+    company_slug: str | None = None
+    eutl_id: str | None = None
+    account_holders: tuple[str, ...] = ()
+
+    def as_dict(self, by: str) -> dict:
+        data = {
+            "rank": self.rank,
+            "name": self.name,
+            "verified_emissions_t": self.verified_emissions_t,
+            "installations": self.installations,
+            "sector": self.sector,
+        }
+        if by == "installation":
+            data["id"] = self.eutl_id
+        if by in ("company", "installation"):
+            data["company"] = self.company_slug
+        if by == "company":
+            data["account_holders"] = list(self.account_holders)
+        return data
+
+
+def available_years(country: str | None = None) -> list[int]:
+    qs = EmissionRecord.objects.filter(verified_emissions_t__isnull=False)
+    if country:
+        qs = qs.filter(installation__country=country)
+    return sorted(qs.values_list("year", flat=True).distinct())
+
+
+def available_countries() -> list[str]:
+    return sorted(Installation.objects.values_list("country", flat=True).distinct())
+
+
+def rank_emitters(
+    year: int, country: str | None = "NL", by: str = "company", top: int | None = 20, sector: str | None = None
+) -> list[RankedEmitter]:
+    """Rank emitters by verified emissions in ``year``; aviation (activity code 10) is always left out.
+
+    Grouping ``company`` puts an installation under its own company mapping, else its account holder's
+    company; installations with neither stand as their account holder (marked by ``company_slug=None``).
+    """
+    if by not in GROUPINGS:
+        raise ValueError(f"onbekende groepering {by!r}; kies uit {', '.join(GROUPINGS)}")
+    if sector is not None and sector not in Sector.values:
+        raise ValueError(f"onbekende sector {sector!r}; kies uit {', '.join(Sector.values)}")
+    if top is not None and top < 1:
+        raise ValueError("top moet minstens 1 zijn")
+    qs = EmissionRecord.objects.filter(year=year, verified_emissions_t__isnull=False).exclude(
+        installation__activity_code=AVIATION_ACTIVITY_CODE
+    )
+    if country:
+        qs = qs.filter(installation__country=country.upper())
+    rows = qs.values_list(
+        "verified_emissions_t",
+        "installation__eutl_id",
+        "installation__name",
+        "installation__activity_code",
+        "installation__operator_id",
+        "installation__operator__name",
+        "installation__company_id",
+        "installation__operator__company_id",
+    )
+    companies = {c.pk: c for c in Company.objects.only("pk", "name", "slug", "sector")}
+    groups: dict[str, dict] = {}
+    for emissions, eutl_id, inst_name, activity, op_id, op_name, own_company, op_company in rows:
+        company = companies.get(own_company or op_company)
+        inst_sector = company.sector if company else inferred_sector(activity)
+        if sector is not None and inst_sector != sector:
+            continue
+        if by == "installation":
+            key, name = eutl_id, inst_name
+        elif by == "account-holder" or company is None:
+            key, name = f"operator:{op_id}", op_name
+        else:
+            key, name = f"company:{company.pk}", company.name
+        group = groups.setdefault(
+            key,
+            {
+                "name": name,
+                "total": 0,
+                "count": 0,
+                "sectors": set(),
+                "company": company.slug if company and by != "account-holder" else None,
+                "eutl_id": eutl_id if by == "installation" else None,
+                "holders": set(),
+            },
+        )
+        group["total"] += emissions
+        group["count"] += 1
+        group["sectors"].add(inst_sector)
+        group["holders"].add(op_name)
+    ordered = sorted(groups.items(), key=lambda kv: (-kv[1]["total"], kv[1]["name"]))
+    if top is not None:
+        ordered = ordered[:top]
+    return [
+        RankedEmitter(
+            rank=i,
+            key=key,
+            name=g["name"],
+            verified_emissions_t=g["total"],
+            installations=g["count"],
+            sector=g["sectors"].pop() if len(g["sectors"]) == 1 else Sector.OTHER,
+            company_slug=g["company"],
+            eutl_id=g["eutl_id"],
+            account_holders=tuple(sorted(g["holders"])),
+        )
+        for i, (key, g) in enumerate(ordered, start=1)
+    ]
+
+
+@dataclass(frozen=True)
+class YearRow:
+    year: int
+    verified_emissions_t: int | None
+    free_allocation_t: int | None
+    installations_reporting: int
+
+
+def history(installations) -> list[YearRow]:
+    """Verified emissions and free allocation per year summed over ``installations`` (missing stays missing)."""
+    qs = (
+        EmissionRecord.objects.filter(installation__in=installations)
+        .values("year")
+        .annotate(ve=Sum("verified_emissions_t"), fa=Sum("free_allocation_t"))
+        .order_by("year")
+    )
+    reporting = defaultdict(int)
+    for year in EmissionRecord.objects.filter(installation__in=installations, verified_emissions_t__isnull=False).values_list(
+        "year", flat=True
+    ):
+        reporting[year] += 1
+    return [YearRow(r["year"], r["ve"], r["fa"], reporting[r["year"]]) for r in qs]
+
+
+def company_installations(company: Company):
+    """Installations of a company: those mapped to it directly, and those of its operators not mapped elsewhere."""
+    from django.db.models import Q
+
+    return Installation.objects.filter(
+        Q(company=company) | Q(company__isnull=True, operator__company=company)
+    ).select_related("operator")
+
+
+def year_span():
+    return EmissionRecord.objects.aggregate(first=Min("year"), last=Max("year"))

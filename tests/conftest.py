@@ -1,0 +1,17 @@
+"""Shared test helpers: where the real EU ETS data lives, and skipping cleanly when it is absent."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("MAATWERK_SHARED_DIR", REPO.parent / "shared"))
+EUTL_DIR = SHARED / "data" / "eutl"
+
+
+def eutl_file(country: str) -> Path:
+    path = EUTL_DIR / f"installations-{country}.csv"
+    if not path.is_file():
+        pytest.skip(f"{path} not found: the real EU ETS data in ../shared/data/eutl is absent")
+    return path
