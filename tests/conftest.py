@@ -15,3 +15,9 @@ def eutl_file(country: str) -> Path:
     if not path.is_file():
         pytest.skip(f"{path} not found: the real EU ETS data in ../shared/data/eutl is absent")
     return path
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Tests create many users; the production hasher is slow by design."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "maatwerk.core",
     "maatwerk.registry",
+    "maatwerk.trajectories",
+    "maatwerk.accounts",
+    "maatwerk.api",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,46 @@
+"""The internal REST API, version 1 (/api/v1/, OpenAPI schema at /api/v1/openapi.json).
+
+Everything here needs a login (session or the same credentials as the web app); what each user gets
+follows the object-level permissions of each app.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import django_auth
+
+from maatwerk.registry.api import router as registry_router
+from maatwerk.trajectories.api import router as trajectories_router
+
+api = NinjaAPI(
+    title="maatwerk API",
+    version="1",
+    description="Interne API van de maatwerkaanpak verduurzaming industrie. Alle endpoints vereisen inloggen.",
+    auth=django_auth,
+    urls_namespace="api-1",
+)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, exc):
+    return api.create_response(request, {"detail": exc.errors}, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    return api.create_response(request, {"detail": "Inloggen vereist."}, status=401)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request, exc):
+    return api.create_response(request, {"detail": str(exc) or "Geen toegang."}, status=403)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": str(exc) or "Niet gevonden."}, status=404)
+
+
+api.add_router("/", registry_router)
+api.add_router("/", trajectories_router)

@@ -1,0 +1,86 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from maatwerk.engine import workflow
+
+from .models import AmviItemKind, Confidentiality, DocumentType, Judgement, Response
+from .uploads import MAX_UPLOAD_BYTES
+
+
+class AsOfForm(forms.Form):
+    op = forms.DateField(label=_("Peildatum"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class TransitionForm(forms.Form):
+    to = forms.ChoiceField(label=_("Naar fase"))
+    date = forms.DateField(label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate)
+    note = forms.CharField(label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = [(p.code, p.label) for p in workflow.PHASES]
+
+
+class DocumentForm(forms.Form):
+    doc_type = forms.ChoiceField(label=_("Soort"), choices=DocumentType.choices)
+    title = forms.CharField(label=_("Titel"), max_length=300)
+    document_date = forms.DateField(label=_("Documentdatum"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    confidentiality = forms.ChoiceField(label=_("Vertrouwelijkheid"), choices=Confidentiality.choices, initial=Confidentiality.INTERNAL)
+    published = forms.BooleanField(label=_("Publiceren"), required=False)
+    file = forms.FileField(
+        label=_("Bestand"), help_text=_("PDF, DOCX, XLSX, ODT, ODS, CSV of TXT; ten hoogste %(mb)d MB.") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)}
+    )
+
+
+class AmviAdviceForm(forms.Form):
+    concept_submitted_on = forms.DateField(label=_("Concept voorgelegd op"), widget=forms.DateInput(attrs={"type": "date"}))
+    advice_date = forms.DateField(label=_("Datum advies"), widget=forms.DateInput(attrs={"type": "date"}))
+    feasibility = forms.ChoiceField(label=_("Haalbaarheid"), choices=Judgement.choices)
+    cost_effectiveness = forms.ChoiceField(label=_("Doelmatigheid"), choices=Judgement.choices)
+    ambition = forms.ChoiceField(label=_("Ambitie"), choices=Judgement.choices)
+    summary = forms.CharField(label=_("Samenvatting"), widget=forms.Textarea(attrs={"rows": 3}))
+    items = forms.CharField(
+        label=_("Voorwaarden, adviezen en overwegingen"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Eén per regel, beginnend met 'voorwaarde:', 'advies:' of 'overweging:'."),
+    )
+
+    PREFIXES = {"voorwaarde": AmviItemKind.CONDITION, "advies": AmviItemKind.ADVICE, "overweging": AmviItemKind.CONSIDERATION}
+
+    def clean_items(self):
+        items = []
+        for number, line in enumerate(self.cleaned_data["items"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            prefix, sep, text = line.partition(":")
+            kind = self.PREFIXES.get(prefix.strip().lower())
+            if not sep or kind is None or not text.strip():
+                raise forms.ValidationError(
+                    _("Regel %(n)d begint niet met 'voorwaarde:', 'advies:' of 'overweging:' gevolgd door tekst.") % {"n": number}
+                )
+            items.append({"kind": kind, "text": text.strip()})
+        return items
+
+    def clean(self):
+        data = super().clean()
+        if data.get("concept_submitted_on") and data.get("advice_date") and data["advice_date"] < data["concept_submitted_on"]:
+            self.add_error("advice_date", _("Het advies kan niet vóór het voorleggen van het concept liggen."))
+        return data
+
+
+class ResponseForm(forms.Form):
+    response = forms.ChoiceField(label=_("Reactie kabinet"), choices=Response.choices)
+    reason = forms.CharField(label=_("Motivering"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ParliamentForm(forms.Form):
+    informed_on = forms.DateField(label=_("Geïnformeerd op"), widget=forms.DateInput(attrs={"type": "date"}))
+    kamerstuk = forms.RegexField(
+        label=_("Kamerstuk"),
+        regex=r"^\d{5}-\d{1,4}$",
+        help_text=_("Dossier-volgnummer, bijv. 29826-197."),
+        error_messages={"invalid": _("Gebruik de vorm dossier-volgnummer, bijv. 29826-197.")},
+    )

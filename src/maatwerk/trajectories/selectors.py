@@ -1,0 +1,31 @@
+"""Finding trajectories by what a user types: name, slug, id, or a case-insensitive name prefix."""
+
+from __future__ import annotations
+
+from .models import Trajectory
+
+
+class NotFound(LookupError):
+    pass
+
+
+def find_trajectory(key: str, queryset=None) -> Trajectory:
+    """By id, slug or exact name; else a case-insensitive name prefix that matches exactly one company."""
+    qs = (queryset if queryset is not None else Trajectory.objects.all()).select_related("company")
+    key = key.strip()
+    if not key:
+        raise NotFound("geef een bedrijfsnaam, slug of id")
+    if key.isdigit():
+        found = qs.filter(pk=int(key)).first() or qs.filter(company_id=int(key)).first()
+        if found:
+            return found
+    exact = qs.filter(company__slug=key.lower()).first() or qs.filter(company__name__iexact=key).first()
+    if exact:
+        return exact
+    matches = list(qs.filter(company__name__istartswith=key))
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise NotFound(f"geen traject van een bedrijf dat begint met {key!r}")
+    names = ", ".join(sorted(m.company.name for m in matches))
+    raise NotFound(f"{key!r} past bij meerdere bedrijven: {names}; wees specifieker")

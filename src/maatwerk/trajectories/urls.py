@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "trajectories"
+urlpatterns = [
+    path("trajecten/", views.board, name="board"),
+    path("trajecten/<int:pk>/", views.detail, name="detail"),
+    path("trajecten/<int:pk>/overgang/", views.move, name="move"),
+    path("trajecten/<int:pk>/documenten/", views.upload, name="upload"),
+    path("trajecten/<int:pk>/amvi-advies/", views.amvi_advice, name="amvi_advice"),
+    path("trajecten/<int:pk>/amvi-punten/<int:item_pk>/reactie/", views.respond, name="respond"),
+    path("trajecten/<int:pk>/kamer/", views.parliament, name="parliament"),
+    path("documenten/<int:pk>/bestand/", views.download, name="download"),
+]
