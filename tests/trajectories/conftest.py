@@ -24,12 +24,12 @@ def users(demo):
     anqore = Company.objects.get(name="AnQore")
     nobian = Company.objects.get(name="Nobian")
     return {
-        "programme": make_user("programma", Role.PROGRAMME),
-        "company_a": make_user("anqore", Role.COMPANY, company=anqore),
-        "company_b": make_user("nobian", Role.COMPANY, company=nobian),
-        "amvi": make_user("amvi", Role.AMVI),
-        "province": make_user("limburg", Role.PROVINCE, party=Party.objects.get(name="Provincie Limburg")),
-        "nobody": make_user("zonderrol"),
+        "programme": make_user("t-programma", Role.PROGRAMME),
+        "company_a": make_user("t-anqore", Role.COMPANY, company=anqore),
+        "company_b": make_user("t-nobian", Role.COMPANY, company=nobian),
+        "amvi": make_user("t-amvi", Role.AMVI),
+        "province": make_user("t-limburg", Role.PROVINCE, party=Party.objects.get(name="Provincie Limburg")),
+        "nobody": make_user("t-zonderrol"),
     }
 
 

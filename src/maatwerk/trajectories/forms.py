@@ -84,3 +84,13 @@ class ParliamentForm(forms.Form):
         help_text=_("Dossier-volgnummer, bijv. 29826-197."),
         error_messages={"invalid": _("Gebruik de vorm dossier-volgnummer, bijv. 29826-197.")},
     )
+
+
+class EligibilityForm(forms.Form):
+    top20 = forms.NullBooleanField(label=_("In de top-20"), required=False)
+    climate_plan_target_year = forms.IntegerField(
+        label=_("Klimaatneutraal in (klimaatplan)"), required=False, min_value=2025, max_value=2100, help_text=_("Streven 2040, uiterlijk 2050.")
+    )
+    willing_to_invest_in_nl = forms.NullBooleanField(label=_("Bereid te investeren en te produceren in Nederland"), required=False)
+    financial_securities = forms.CharField(label=_("Financiële zekerheden voor de Staat"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -11,5 +11,6 @@ urlpatterns = [
     path("trajecten/<int:pk>/amvi-advies/", views.amvi_advice, name="amvi_advice"),
     path("trajecten/<int:pk>/amvi-punten/<int:item_pk>/reactie/", views.respond, name="respond"),
     path("trajecten/<int:pk>/kamer/", views.parliament, name="parliament"),
+    path("trajecten/<int:pk>/toelating/", views.eligibility, name="eligibility"),
     path("documenten/<int:pk>/bestand/", views.download, name="download"),
 ]

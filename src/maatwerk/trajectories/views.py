@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from maatwerk.engine import workflow
 
 from . import permissions, services
-from .forms import AmviAdviceForm, AsOfForm, DocumentForm, ParliamentForm, ResponseForm, TransitionForm
+from .forms import AmviAdviceForm, AsOfForm, DocumentForm, EligibilityForm, ParliamentForm, ResponseForm, TransitionForm
 from .models import AmviItem, Document
 from .uploads import UploadRefused
 
@@ -60,6 +60,11 @@ def detail(request, pk):
             "document_form": DocumentForm() if permissions.can_submit_documents(request.user, trajectory) else None,
             "amvi_form": AmviAdviceForm() if permissions.can_write_amvi_advice(request.user, trajectory) else None,
             "parliament_form": ParliamentForm() if may_move else None,
+            "eligibility_form": EligibilityForm(
+                initial={f: getattr(trajectory, f) for f in services.EDITABLE_FIELDS} | {"version": trajectory.version}
+            )
+            if may_move
+            else None,
             "response_form": ResponseForm() if may_move else None,
             "phase_labels": workflow.PHASE_LABELS,
             "refused": request.session.pop("refused", None),
@@ -176,4 +181,25 @@ def parliament(request, pk):
         messages.success(request, "Vastgelegd dat de Kamer is geïnformeerd.")
     else:
         messages.error(request, "Niet opgeslagen: " + "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()))
+    return redirect("trajectories:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def eligibility(request, pk):
+    trajectory = _trajectory_for(request.user, pk)
+    if not permissions.can_transition(request.user, trajectory):
+        raise PermissionDenied("Alleen het programmateam wijzigt de toelatingsgegevens.")
+    form = EligibilityForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Niet opgeslagen: " + "; ".join(f"{form.fields[f].label if f in form.fields else f}: {' '.join(e)}" for f, e in form.errors.items()))
+        return redirect("trajectories:detail", pk=pk)
+    data = dict(form.cleaned_data)
+    version = data.pop("version")
+    try:
+        event = services.edit(trajectory, data, actor=request.user, expected_version=version)
+    except services.StaleEdit as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Gegevens opgeslagen." if event else "Niets gewijzigd.")
     return redirect("trajectories:detail", pk=pk)
