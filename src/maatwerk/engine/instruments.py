@@ -1,0 +1,80 @@
+"""Support instruments compared for one project: present value to the State of each, side by side.
+
+- maatwerk lump sum: the funding gap, capped by the agreement's maximum, paid up front;
+- SDE++-style: each year ``tonnes × clip(base − correction, 0, cap)`` for 12–15 years, where the
+  correction amount follows the market price yearly (for CO2 categories: the ETS price);
+- carbon contract for difference (as Germany's Klimaschutzverträge): each year
+  ``(contract price − effective CO2 price) × tonnes``; negative means the company pays back; 15 years.
+
+Parameters not taken from a public source are labelled illustrative by the caller. Payments in year
+k of operation are discounted with (1 + rate)^−k, k = 1 … years (the lump sum is paid at k = 0).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .finance import discount_factors
+
+
+@dataclass(frozen=True)
+class InstrumentResult:
+    name: str
+    pv_state_eur: np.ndarray | float  # per price scenario
+    payments_eur: np.ndarray  # (…, years)
+    parameters: dict = field(default_factory=dict)
+    illustrative: bool = True
+
+
+def _pv(payments: np.ndarray, rate: float) -> np.ndarray:
+    years = payments.shape[-1]
+    return payments @ discount_factors(rate, years + 1)[1:]
+
+
+def lump_sum(funding_gap_eur, cap_eur=None) -> InstrumentResult:
+    """min(funding gap, cap): at most the unprofitable top is covered (DOMAIN.md §1)."""
+    gap = np.asarray(funding_gap_eur, dtype=float)
+    amount = gap if cap_eur is None else np.minimum(gap, float(cap_eur))
+    return InstrumentResult("maatwerk", amount, amount[..., None], {"cap_eur": cap_eur}, illustrative=False)
+
+
+def sde_style(tonnes_per_year, base_eur_per_t, correction_eur_per_t, rate, years=15, cap_eur_per_t=None) -> InstrumentResult:
+    """Σ_k tonnes × clip(base − correction_k, 0, cap) / (1+rate)^k over ``years`` (12–15).
+
+    ``correction_eur_per_t``: array (…, ≥ years) of yearly correction amounts (following market prices).
+    """
+    if not 1 <= years <= 30:
+        raise ValueError("looptijd moet tussen 1 en 30 jaar liggen")
+    correction = np.asarray(correction_eur_per_t, dtype=float)[..., :years]
+    intensity = np.maximum(0.0, base_eur_per_t - correction)
+    if cap_eur_per_t is not None:
+        intensity = np.minimum(intensity, cap_eur_per_t)
+    payments = np.asarray(tonnes_per_year, dtype=float) * intensity
+    return InstrumentResult(
+        "sde_style",
+        _pv(payments, rate),
+        payments,
+        {"base_eur_per_t": base_eur_per_t, "cap_eur_per_t": cap_eur_per_t, "years": years},
+    )
+
+
+def effective_co2_price(ets_eur_per_t, energy_cost_delta_eur_per_year, reference_energy_cost_delta_eur_per_year, tonnes_per_year):
+    """ETS price corrected for energy-cost dynamics: when the clean route's extra energy cost falls below
+    its reference (at contract signature), the effective CO2 price rises by the saving per tonne."""
+    t = np.asarray(tonnes_per_year, dtype=float)
+    dynamics = (np.asarray(reference_energy_cost_delta_eur_per_year, dtype=float) - np.asarray(energy_cost_delta_eur_per_year, dtype=float)) / t
+    return np.asarray(ets_eur_per_t, dtype=float) + dynamics
+
+
+def carbon_contract_for_difference(tonnes_per_year, contract_price_eur_per_t, effective_co2_price_eur_per_t, rate, years=15) -> InstrumentResult:
+    """Σ_k (contract − effective CO2 price_k) × tonnes / (1+rate)^k; negative years are paid back."""
+    price = np.asarray(effective_co2_price_eur_per_t, dtype=float)[..., :years]
+    payments = (contract_price_eur_per_t - price) * np.asarray(tonnes_per_year, dtype=float)
+    return InstrumentResult(
+        "ccfd",
+        _pv(payments, rate),
+        payments,
+        {"contract_price_eur_per_t": contract_price_eur_per_t, "years": years},
+    )
