@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import django_auth
 
+from maatwerk.finance.api import router as finance_router
 from maatwerk.registry.api import router as registry_router
 from maatwerk.trajectories.api import router as trajectories_router
 
@@ -44,3 +45,4 @@ def not_found(request, exc):
 
 api.add_router("/", registry_router)
 api.add_router("/", trajectories_router)
+api.add_router("/", finance_router)

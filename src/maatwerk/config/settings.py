@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "maatwerk.core",
     "maatwerk.registry",
     "maatwerk.trajectories",
+    "maatwerk.finance",
     "maatwerk.accounts",
     "maatwerk.api",
 ]

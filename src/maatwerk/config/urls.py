@@ -15,4 +15,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("maatwerk.registry.urls")),
     path("", include("maatwerk.trajectories.urls")),
+    path("", include("maatwerk.finance.urls")),
 ]

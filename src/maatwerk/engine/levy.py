@@ -79,8 +79,7 @@ def _regime_2023() -> Regime:
         2024: Value(_r2(41.75 + 2 * (87.90 - 41.75) / 3), INTERPOLATED, "lineair tussen 41,75 (2022) en 87,90 (2025); NEa-tabel staat als afbeelding"),
         2025: Value(87.90, SOURCED, "NEa, tarief 2025"),
     }
-    for y in range(2026, 2031):
-        tariff[y] = Value(_r2(87.90 + 10.87 * (y - 2025)), DERIVED, "87,90 + 10,87 per jaar (wettelijke stap vanaf 2022), zonder indexatie")
+    # 2026-2030 under this regime: not published (41.75 + 3 × 10.87 ≠ 87.90, so the step is indexed): unknown.
     return Regime("2023", "Aanscherping Belastingplan 2023 (+4 Mt)", 2023, NEA_2022, rf, tariff)
 
 
@@ -109,10 +108,8 @@ def _chain(regime: str | None) -> list[Regime]:
 
 def _lookup(year: int, regime: str | None, table: str) -> Value:
     for r in _chain(regime):
-        if year >= r.first_year:
-            values = getattr(r, table)
-            if year in values:
-                return values[year]
+        if year >= r.first_year:  # the newest regime in force that year governs it, known or not
+            return getattr(r, table).get(year, _UNKNOWN)
     return _UNKNOWN
 
 
@@ -124,12 +121,28 @@ def tariff_provenance(year: int, regime: str | None = None) -> Value:
     return _lookup(int(year), regime, "tariff_eur_per_t")
 
 
+_FIRST_YEAR, _LAST_YEAR = 2021, 2030
+
+
+def _table(regime: str | None, table: str) -> np.ndarray:
+    return np.array([_lookup(y, regime, table).value for y in range(_FIRST_YEAR, _LAST_YEAR + 1)])
+
+
+_TABLES = {(code, t): _table(code, t) for code in [*REGIMES, None] for t in ("reduction_factor", "tariff_eur_per_t")}
+
+
 def _vectorised(year, regime, table):
+    """Look whole calendar years up in a per-regime table; NaN outside the law's years."""
     years = np.asarray(year)
-    if years.ndim == 0:
-        return _lookup(int(years), regime, table).value
-    flat = np.array([_lookup(int(y), regime, table).value for y in years.ravel()])
-    return flat.reshape(years.shape)
+    if not np.issubdtype(years.dtype, np.integer):
+        if not np.all(np.mod(years, 1) == 0):
+            raise ValueError(f"jaartallen moeten gehele jaren zijn, niet {year!r}")
+        years = years.astype(int)
+    _chain(regime)  # validates the regime name
+    values = _TABLES[(regime, table)]
+    inside = (years >= _FIRST_YEAR) & (years <= _LAST_YEAR)
+    out = np.where(inside, values[np.clip(years - _FIRST_YEAR, 0, len(values) - 1)], np.nan)
+    return float(out) if out.ndim == 0 else out
 
 
 def reduction_factor(year, regime: str | None = None):
@@ -163,6 +176,8 @@ def additional_reduction_t(emissions_before_t, reduction_t, dispensation_rights_
     before = np.asarray(emissions_before_t, dtype=float)
     reduction = np.asarray(reduction_t, dtype=float)
     dpr = np.asarray(dispensation_rights_t, dtype=float)
+    if np.any(reduction < 0):
+        raise ValueError("een reductie kan niet negatief zijn")
     return np.clip(dpr - (before - reduction), 0.0, reduction)
 
 

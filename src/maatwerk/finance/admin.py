@@ -1,0 +1,29 @@
+from django.contrib import admin
+
+from .models import BusinessCase, PriceDeck, PricePoint, Project
+
+
+class PricePointInline(admin.TabularInline):
+    model = PricePoint
+    extra = 0
+
+
+@admin.register(PriceDeck)
+class PriceDeckAdmin(admin.ModelAdmin):
+    list_display = ("name", "version", "illustrative", "imported_at", "imported_by")
+    list_filter = ("illustrative",)
+    readonly_fields = ("file_name", "sha256", "imported_by", "imported_at")
+    inlines = [PricePointInline]
+
+
+class BusinessCaseInline(admin.StackedInline):
+    model = BusinessCase
+    extra = 0
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ("name", "trajectory", "target_year", "co2_reduction_t", "support_max_eur", "levy_regime")
+    list_filter = ("levy_regime", "target_year")
+    search_fields = ("name", "trajectory__company__name")
+    inlines = [BusinessCaseInline]

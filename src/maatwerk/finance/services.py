@@ -1,0 +1,246 @@
+"""Evaluating a project: additionality per year, business case under a price deck, cost per tonne,
+and the instrument comparison. All arithmetic is in :mod:`maatwerk.engine`; this module gathers inputs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from maatwerk.engine import finance, instruments, levy
+
+from .decks import price_paths
+from .models import PriceDeck, Project
+
+# Illustrative instrument parameters (not from a public source; labelled as such wherever shown).
+SDE_YEARS = 15
+SDE_CAP_EUR_PER_T = 300.0
+CCFD_YEARS = 15
+
+
+@dataclass
+class Evaluation:
+    project: Project
+    deck: PriceDeck | None
+    regime: str
+    scenarios: tuple[str, ...] = ()
+    years: list[int] = field(default_factory=list)
+    cashflows: np.ndarray | None = None  # (scenarios, years)
+    npv_eur: np.ndarray | None = None
+    irr: np.ndarray | None = None
+    funding_gap_eur: np.ndarray | None = None
+    payback_years: np.ndarray | None = None
+    path_years: list[int] = field(default_factory=list)
+    emissions_before_t: float | None = None
+    emissions_after_t: float | None = None
+    dispensation_rights_t: list[float] = field(default_factory=list)
+    additional_t: list[float] = field(default_factory=list)
+    additional_target_t: float | None = None
+    per_tonne: dict = field(default_factory=dict)
+    instruments: list = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def has_business_case(self) -> bool:
+        return self.cashflows is not None
+
+    def summary(self, confidential: bool) -> dict:
+        """Plain values for the API and CLI; business-case figures only when ``confidential``."""
+        p = self.project
+        out = {
+            "project": p.name,
+            "company": p.trajectory.company.name,
+            "regime": self.regime,
+            "deck": str(self.deck) if self.deck else None,
+            "target_year": p.target_year,
+            "co2_reduction_t": p.co2_reduction_t,
+            "additional_reduction_t": _r(self.additional_target_t),
+            "additional_reduction_public_t": p.additional_reduction_public_t,
+            "support_max_eur": p.support_max_eur,
+            "support_per_tonne_eur": _r(self.per_tonne.get("annual")),
+            "support_per_additional_tonne_eur": _r(self.per_tonne.get("additional")),
+            "notes": self.notes,
+        }
+        if confidential and self.has_business_case:
+            out.update(
+                {
+                    "scenarios": list(self.scenarios),
+                    "npv_eur": [_r(v) for v in self.npv_eur],
+                    "irr": [None if np.isnan(v) else round(float(v), 6) for v in self.irr],
+                    "funding_gap_eur": [_r(v) for v in self.funding_gap_eur],
+                    "payback_years": [None if np.isnan(v) else int(v) for v in self.payback_years],
+                    "instruments": [
+                        {"name": i.name, "pv_state_eur": [_r(v) for v in np.atleast_1d(i.pv_state_eur)], "illustrative": i.illustrative, "parameters": i.parameters}
+                        for i in self.instruments
+                    ],
+                    "lifetime_support_per_tonne_eur": _r(self.per_tonne.get("lifetime")),
+                    "lifetime_support_per_discounted_tonne_eur": _r(self.per_tonne.get("lifetime_discounted")),
+                }
+            )
+        return out
+
+
+def _r(value):
+    if value is None:
+        return None
+    value = float(value)
+    return None if np.isnan(value) else round(value, 2)
+
+
+def default_deck() -> PriceDeck | None:
+    return PriceDeck.objects.order_by("-imported_at", "-pk").first()
+
+
+def _dpr_path(project: Project, years: np.ndarray, regime: str) -> np.ndarray | None:
+    """Dispensation rights per year: the entered target-year level scaled by the reduction factor."""
+    if project.dispensation_rights_t is None:
+        return None
+    rf_target = levy.reduction_factor(project.target_year, regime)
+    if np.isnan(rf_target):
+        return None
+    return project.dispensation_rights_t * levy.reduction_factor(years, regime) / rf_target
+
+
+def evaluate(
+    project: Project,
+    deck: PriceDeck | None = None,
+    regime: str | None = None,
+    price_scale: dict[str, float] | None = None,
+    capex_scale: float = 1.0,
+) -> Evaluation:
+    """Evaluate ``project``; ``price_scale`` and ``capex_scale`` multiply inputs (for sensitivities)."""
+    regime = regime or project.levy_regime or levy.LATEST_REGIME
+    deck = deck or project.decision_deck or default_deck()
+    ev = Evaluation(project=project, deck=deck, regime=regime)
+    reduction = project.co2_reduction_t
+    before = project.baseline_emissions_t
+    path_years = np.arange(2021, 2031)
+    ev.path_years = path_years.tolist()
+    dpr = _dpr_path(project, path_years, regime)
+    if before is not None and reduction is not None:
+        ev.emissions_before_t, ev.emissions_after_t = before, before - reduction
+        if dpr is not None:
+            ev.dispensation_rights_t = [float(v) for v in dpr]
+            additional = levy.additional_reduction_t(before, reduction, dpr)
+            ev.additional_t = [float(v) for v in additional]
+            target = min(project.target_year, 2030)
+            ev.additional_target_t = float(additional[list(path_years).index(target)]) if target in path_years else None
+    if ev.additional_target_t is None:
+        if project.additional_reduction_public_t is not None:
+            ev.additional_target_t = project.additional_reduction_public_t
+            ev.notes.append("Additionele reductie: het publieke cijfer van de afspraak (geen dispensatierechten of referentie-emissies ingevoerd).")
+        else:
+            ev.notes.append("Additionele reductie onbekend: voer referentie-emissies en dispensatierechten in.")
+    support = project.support_max_eur
+    if support is not None:
+        ev.per_tonne["annual"] = float(finance.support_per_tonne(support, reduction or 0))
+        if ev.additional_target_t:
+            ev.per_tonne["additional"] = float(finance.support_per_tonne(support, ev.additional_target_t))
+    bc = getattr(project, "business_case", None)
+    if bc is None:
+        ev.notes.append("Geen businesscase vastgelegd: alleen de publieke cijfers.")
+        return ev
+    if deck is None:
+        ev.notes.append("Geen prijzenset geladen: de businesscase is niet doorgerekend.")
+        return ev
+    _business_case(ev, bc, deck, regime, price_scale or {}, capex_scale)
+    return ev
+
+
+def _business_case(ev: Evaluation, bc, deck: PriceDeck, regime: str, price_scale: dict, capex_scale: float) -> None:
+    project = ev.project
+    paths = price_paths(deck)
+    ev.scenarios = paths.scenarios
+    build = len(bc.capex_schedule)
+    operating = np.arange(bc.start_year + build, bc.start_year + build + bc.lifetime_years)
+    ev.years = list(range(bc.start_year, int(operating[-1]) + 1))
+    prices = {k: v * price_scale.get(k, 1.0) for k, v in paths.for_years(operating).items()}
+    capex = [c * capex_scale for c in bc.capex_schedule]
+    reduction = project.co2_reduction_t or 0.0
+    avoided_levy = np.zeros((len(paths.scenarios), len(operating)))
+    dpr = _dpr_path(project, operating, regime)
+    if dpr is not None and project.baseline_emissions_t is not None:
+        tariffs = levy.tariff(operating, regime)
+        known = ~np.isnan(tariffs) & ~np.isnan(dpr)
+        before = levy.levy_due_eur(project.baseline_emissions_t, dpr, tariffs, prices["ets_eur_per_t"])
+        after = levy.levy_due_eur(project.baseline_emissions_t - reduction, dpr, tariffs, prices["ets_eur_per_t"])
+        avoided_levy = np.where(known, before - after, 0.0)
+        if not known.all():
+            ev.notes.append("Vermeden CO2-heffing alleen in jaren met een bekend tarief en reductiefactor (tot en met 2030).")
+    try:
+        cf = finance.project_cashflows(
+            capex,
+            bc.lifetime_years,
+            prices,
+            opex_delta_eur_per_year=bc.opex_delta_eur_per_year,
+            gas_delta_mwh_per_year=bc.gas_delta_mwh_per_year,
+            electricity_delta_mwh_per_year=bc.electricity_delta_mwh_per_year,
+            hydrogen_delta_kg_per_year=bc.hydrogen_delta_kg_per_year,
+            co2_stored_t_per_year=bc.co2_stored_t_per_year,
+            ets_avoided_t_per_year=bc.ets_covered_reduction_t_per_year,
+            avoided_levy_eur=avoided_levy,
+            other_income_eur_per_year=bc.other_income_eur_per_year,
+        )
+    except ValueError as exc:
+        ev.notes.append(f"Businesscase niet door te rekenen op {deck}: {exc}.")
+        return
+    ev.cashflows = cf
+    ev.npv_eur = finance.npv(bc.hurdle_rate, cf)
+    ev.irr = finance.irr(cf)
+    ev.funding_gap_eur = finance.funding_gap(bc.hurdle_rate, cf)
+    ev.payback_years = finance.payback_period(cf)
+    support = ev.funding_gap_eur if project.support_max_eur is None else np.minimum(ev.funding_gap_eur, project.support_max_eur)
+    if reduction:
+        ev.per_tonne["lifetime"] = float(finance.support_per_lifetime_tonne(support[0], reduction, bc.lifetime_years))
+        ev.per_tonne["lifetime_discounted"] = float(finance.support_per_lifetime_tonne(support[0], reduction, bc.lifetime_years, bc.hurdle_rate))
+        _instruments(ev, bc, prices, support, reduction, build)
+
+
+def _instruments(ev: Evaluation, bc, prices: dict, support: np.ndarray, tonnes: float, build: int) -> None:
+    """Lump sum, SDE++-style and CCfD for the same project; SDE/CCfD parameters illustrative."""
+    rate = bc.hurdle_rate
+    ets = prices["ets_eur_per_t"]
+    # Levelised cost per tonne without CO2 revenue = base amount (SDE++) and contract price (CCfD).
+    pv_tonnes = tonnes * float(finance.annuity_factor(rate, bc.lifetime_years)) * (1 + rate) ** -build
+    ets_income_pv = finance.npv(rate, np.concatenate([np.zeros((ets.shape[0], build)), ets * bc.ets_covered_reduction_t_per_year], axis=-1))
+    levelised = (-(ev.npv_eur - ets_income_pv)) / pv_tonnes
+    base = float(levelised[0])
+    energy = (
+        bc.gas_delta_mwh_per_year * prices["gas_eur_per_mwh"]
+        + bc.electricity_delta_mwh_per_year * prices["electricity_eur_per_mwh"]
+    )
+    effective = instruments.effective_co2_price(ets, energy, energy[:, :1], tonnes)
+    ev.instruments = [
+        instruments.lump_sum(ev.funding_gap_eur, ev.project.support_max_eur),
+        instruments.sde_style(tonnes, base, ets, rate, years=min(SDE_YEARS, bc.lifetime_years), cap_eur_per_t=SDE_CAP_EUR_PER_T),
+        instruments.carbon_contract_for_difference(tonnes, base, effective, rate, years=min(CCFD_YEARS, bc.lifetime_years)),
+    ]
+    ev.notes.append(
+        f"SDE++-achtig en CCfD zijn illustratief: basisbedrag en contractprijs = de genivelleerde kosten van {base:,.0f} EUR/t "
+        f"(centrale prijzen), correctie = ETS-prijs, maximale intensiteit {SDE_CAP_EUR_PER_T:.0f} EUR/t, {SDE_YEARS} jaar."
+    )
+
+
+
+SENSITIVITY_FACTORS = (
+    ("Aardgasprijs", "gas_eur_per_mwh"),
+    ("Elektriciteitsprijs", "electricity_eur_per_mwh"),
+    ("ETS-prijs", "ets_eur_per_t"),
+    ("Investering", "capex"),
+)
+
+
+def sensitivity(project: Project, deck: PriceDeck | None = None, swing: float = 0.2) -> list[dict]:
+    """Funding gap (central scenario) with each input −/+ ``swing`` and the others held: a tornado."""
+    base = evaluate(project, deck)
+    if base.funding_gap_eur is None:
+        return []
+    rows = []
+    for label, key in SENSITIVITY_FACTORS:
+        gaps = []
+        for factor in (1 - swing, 1 + swing):
+            scale = {"capex_scale": factor} if key == "capex" else {"price_scale": {key: factor}}
+            gaps.append(float(evaluate(project, base.deck, **scale).funding_gap_eur[0]))
+        rows.append({"label": label, "low": gaps[0], "high": gaps[1], "base": float(base.funding_gap_eur[0])})
+    rows.sort(key=lambda r: -abs(r["high"] - r["low"]))
+    return rows

@@ -1,0 +1,81 @@
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+
+from maatwerk.core.charts import Series, line_chart, tornado_chart
+from maatwerk.engine import levy
+from maatwerk.trajectories import permissions
+
+from .decks import find_deck
+from .models import PriceDeck, Technique
+from .selectors import visible_projects
+from .services import evaluate, sensitivity
+
+
+@login_required
+def project_list(request):
+    projects = visible_projects(request.user).order_by("trajectory__company__name", "name")
+    return render(request, "finance/project_list.html", {"projects": projects, "decks": PriceDeck.objects.all()})
+
+
+@login_required
+def project_detail(request, pk):
+    project = visible_projects(request.user).filter(pk=pk).first()
+    if project is None:
+        raise Http404("Geen project met dit nummer dat u mag zien.")
+    confidential = permissions.can_view_confidential(request.user, project.trajectory)
+    deck, deck_error = None, None
+    if request.GET.get("deck"):
+        try:
+            deck = find_deck(request.GET["deck"])
+        except PriceDeck.DoesNotExist as exc:
+            deck_error = str(exc)
+    regime = request.GET.get("regime") if request.GET.get("regime") in levy.REGIMES else None
+    ev = evaluate(project, deck, regime)
+    context = {
+        "project": project,
+        "ev": ev,
+        "confidential": confidential,
+        "decks": PriceDeck.objects.all(),
+        "deck_error": deck_error,
+        "regimes": levy.regimes(),
+        "techniques": dict(Technique.choices),
+        "additional_rows": list(zip(ev.path_years, ev.dispensation_rights_t, ev.additional_t)),
+    }
+    if ev.emissions_before_t is not None and ev.dispensation_rights_t:
+        n = len(ev.path_years)
+        context["path_chart"] = line_chart(
+            [str(y) for y in ev.path_years],
+            [
+                Series("Dispensatierechten (heffingspad)", ev.dispensation_rights_t),
+                Series("Emissies vóór het project", [ev.emissions_before_t] * n, dashed=True),
+                Series("Emissies na het project", [ev.emissions_after_t] * n),
+            ],
+            title=f"Emissies tegen het pad van de dispensatierechten ({ev.regime})",
+            description="Het deel van de reductie onder de lijn van de dispensatierechten is additioneel.",
+            unit="ton CO2e per jaar",
+        )
+    if confidential and ev.has_business_case:
+        context["cash_chart"] = line_chart(
+            [str(y) for y in ev.years],
+            [Series(f"Kasstroom ({s})", list(ev.cashflows[i])) for i, s in enumerate(ev.scenarios)][:3],
+            title="Kasstromen per jaar",
+            description="Investeringen (negatief) en jaarlijkse kasstromen per prijsscenario.",
+            unit="EUR",
+        )
+        context["tornado"] = tornado_chart(
+            sensitivity(project, ev.deck),
+            title="Gevoeligheid van de onrendabele top",
+            description="Onrendabele top bij −20% en +20% per invoer, de rest gelijk.",
+            unit="onrendabele top (EUR)",
+        )
+        context["scenario_rows"] = [
+            {"scenario": s, "npv": ev.npv_eur[i], "irr": ev.irr[i], "gap": ev.funding_gap_eur[i], "payback": ev.payback_years[i]}
+            for i, s in enumerate(ev.scenarios)
+        ]
+        context["instrument_rows"] = [
+            {"name": {"maatwerk": "Maatwerk (vast bedrag, ten hoogste de onrendabele top)", "sde_style": "SDE++-achtig", "ccfd": "CO2-contract (CCfD)"}[i.name],
+             "pv": float(i.pv_state_eur[0] if getattr(i.pv_state_eur, "ndim", 0) else i.pv_state_eur), "illustrative": i.illustrative}
+            for i in ev.instruments
+        ]
+    return render(request, "finance/project_detail.html", context)
