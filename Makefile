@@ -8,9 +8,20 @@ EUTL_NL := $(SHARED)/data/eutl/installations-NL.csv
 PG_URL ?= postgres://postgres@127.0.0.1:5432/maatwerk
 PYTEST_ARGS ?=
 
-.PHONY: install demo serve test test-sqlite test-postgres bench clean
+.PHONY: install chromium demo serve test test-sqlite test-postgres bench clean
 
-install: $(STAMP)
+install: $(STAMP) chromium
+
+# Browser tests drive Debian's chromium (never a downloaded browser build).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "Installing Debian's chromium for the browser tests"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "Debian's chromium is missing and this is not root: browser tests will be skipped (apt-get install chromium)."; \
+		fi; \
+	fi
 
 $(STAMP): pyproject.toml requirements.lock package.json package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

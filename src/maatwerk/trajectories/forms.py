@@ -18,9 +18,15 @@ class TransitionForm(forms.Form):
     note = forms.CharField(label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, moves=None, **kwargs):
+        """``moves``: the phases offered first (the moves of the table from the current phase); every
+        phase stays choosable so that the rules, not the form, explain a refusal."""
         super().__init__(*args, **kwargs)
-        self.fields["to"].choices = [(p.code, p.label) for p in workflow.PHASES]
+        offered = [p for p in workflow.PHASES if moves is None or p.code in moves]
+        rest = [p for p in workflow.PHASES if p not in offered]
+        self.fields["to"].choices = [(p.code, p.label) for p in offered] + (
+            [("Andere fasen (worden geweigerd)", [(p.code, p.label) for p in rest])] if rest else []
+        )
 
 
 class DocumentForm(forms.Form):

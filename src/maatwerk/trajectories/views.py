@@ -56,7 +56,12 @@ def detail(request, pk):
             "documents": documents,
             "advices": trajectory.amvi_advices.prefetch_related("items"),
             "notices": trajectory.parliament_notices.all(),
-            "transition_form": TransitionForm(initial={"version": trajectory.version, "to": workflow.next_phase(state.phase)}) if may_move else None,
+            "transition_form": TransitionForm(
+                initial={"version": trajectory.version, "to": workflow.next_phase(state.phase)},
+                moves=[m.to_phase for m in workflow.moves_from(state.phase)],
+            )
+            if may_move and workflow.moves_from(state.phase)
+            else None,
             "document_form": DocumentForm() if permissions.can_submit_documents(request.user, trajectory) else None,
             "amvi_form": AmviAdviceForm() if permissions.can_write_amvi_advice(request.user, trajectory) else None,
             "parliament_form": ParliamentForm() if may_move else None,
