@@ -209,15 +209,18 @@ def _instruments(ev: Evaluation, bc, prices: dict, support: np.ndarray, tonnes: 
         bc.gas_delta_mwh_per_year * prices["gas_eur_per_mwh"]
         + bc.electricity_delta_mwh_per_year * prices["electricity_eur_per_mwh"]
     )
-    effective = instruments.effective_co2_price(ets, energy, energy[:, :1], tonnes)
+    # The CO2 price the project itself earns: the ETS price on the share of its tonnes under the ETS
+    # (zero for AnQore's N2O, which is outside the ETS until the Commission approves it, seed 000).
+    market = ets * min(1.0, bc.ets_covered_reduction_t_per_year / tonnes)
+    effective = instruments.effective_co2_price(market, energy, energy[:, :1], tonnes)
     ev.instruments = [
         instruments.lump_sum(ev.funding_gap_eur, ev.project.support_max_eur),
-        instruments.sde_style(tonnes, base, ets, rate, years=min(SDE_YEARS, bc.lifetime_years), cap_eur_per_t=SDE_CAP_EUR_PER_T),
+        instruments.sde_style(tonnes, base, market, rate, years=min(SDE_YEARS, bc.lifetime_years), cap_eur_per_t=SDE_CAP_EUR_PER_T),
         instruments.carbon_contract_for_difference(tonnes, base, effective, rate, years=min(CCFD_YEARS, bc.lifetime_years)),
     ]
     ev.notes.append(
         f"SDE++-achtig en CCfD zijn illustratief: basisbedrag en contractprijs = de genivelleerde kosten van {base:,.0f} EUR/t "
-        f"(centrale prijzen), correctie = ETS-prijs, maximale intensiteit {SDE_CAP_EUR_PER_T:.0f} EUR/t, {SDE_YEARS} jaar."
+        f"(centrale prijzen), correctie = ETS-prijs op het ETS-deel van de reductie, maximale intensiteit {SDE_CAP_EUR_PER_T:.0f} EUR/t, {SDE_YEARS} jaar."
     )
 
 
