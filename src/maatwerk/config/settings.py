@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "maatwerk.registry",
     "maatwerk.trajectories",
     "maatwerk.finance",
+    "maatwerk.programme",
     "maatwerk.accounts",
     "maatwerk.api",
 ]

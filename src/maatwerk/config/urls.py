@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("maatwerk.registry.urls")),
     path("", include("maatwerk.trajectories.urls")),
     path("", include("maatwerk.finance.urls")),
+    path("", include("maatwerk.programme.urls")),
 ]

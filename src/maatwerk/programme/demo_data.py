@@ -1,0 +1,34 @@
+"""Demo data of the programme: budgets and the public target years of projects, with sources."""
+
+import datetime as dt
+import json
+from importlib import resources
+
+from django.db import transaction
+
+from maatwerk.finance.models import Project
+
+from .models import Budget, Milestone, OutlookAssumptions
+
+DATA = resources.files("maatwerk.programme") / "demo" / "budgets_milestones.json"
+
+
+def load() -> str:
+    data = json.loads(DATA.read_text(encoding="utf-8"))
+    with transaction.atomic():
+        for b in data["budgets"]:
+            Budget.objects.update_or_create(name=b["name"], defaults={k: b[k] for k in ("amount_eur", "scope", "source")})
+        for m in data["milestones"]:
+            project = Project.objects.filter(trajectory__company__name=m["company"]).order_by("pk").first()
+            if project:
+                Milestone.objects.get_or_create(
+                    project=project, kind=m["kind"], defaults={"planned": dt.date.fromisoformat(m["planned"]), "note": m["note"], "source": m["source"]}
+                )
+        if not OutlookAssumptions.objects.exists():
+            OutlookAssumptions.objects.create(
+                additional_share_when_unknown=round(101 / 365, 3),
+                note="Illustratief: vertraging gemiddeld 1 jaar en 15% onzekerheid op de reductie zijn aannames; voor projecten "
+                "zonder bekende additionaliteit telt 27,7% van de reductie, de verhouding van het enige publieke geval "
+                "(AnQore: 101 van 365 kt).",
+            )
+    return f"programma: {Budget.objects.count()} budgetten, {Milestone.objects.count()} mijlpalen"

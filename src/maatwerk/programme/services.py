@@ -1,0 +1,195 @@
+"""Programme figures: totals by phase, budget use, conversion rates from the history, monitoring, the outlook."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from maatwerk.engine import monitoring, outlook, workflow
+from maatwerk.finance.models import Project
+from maatwerk.finance.services import evaluate
+from maatwerk.trajectories.models import Trajectory
+from maatwerk.trajectories.services import state_as_of
+
+from .models import Budget, EmissionReport, Milestone, MilestoneKind, OutlookAssumptions
+
+GOAL_MTON = (1.0, 1.9)  # additional reduction in 2030, Mton/yr (Kamerstuk 29 826 nr. 177, q 3, q 40, q 62)
+
+CATEGORIES = (
+    ("ambition", "Ambitie in een EoP", ("eop_signed", "jloi_concept", "amvi_advice")),
+    ("jloi", "Afgesproken in een JLoI", ("jloi_signed",)),
+    ("binding", "Bindend afgesproken", ("binding_agreement",)),
+    ("realised", "Gerealiseerd", ("realisation", "completed")),
+)
+CATEGORY_OF = {phase: code for code, _, phases in CATEGORIES for phase in phases}
+COMMITTED = ("jloi", "binding", "realised")  # support is committed from the signed JLoI on
+FIGURES = ("co2_reduction_t", "additional_t", "nox_reduction_t", "nh3_reduction_t", "water_m3", "gas_m3", "support_max_eur")
+
+
+@dataclass
+class ProjectRow:
+    project: Project
+    phase: str
+    category: str | None
+    figures: dict
+
+
+@dataclass
+class Totals:
+    as_of: dt.date | None
+    rows: list[ProjectRow]
+    by_category: dict[str, dict] = field(default_factory=dict)
+    companies_by_phase: dict[str, list[str]] = field(default_factory=dict)
+
+
+def project_rows(as_of: dt.date | None = None, projects=None) -> list[ProjectRow]:
+    rows = []
+    projects = projects if projects is not None else Project.objects.select_related("trajectory__company")
+    for p in projects:
+        phase = state_as_of(p.trajectory, as_of).phase
+        ev = evaluate(p)  # additionality per the decision's regime
+        figures = {f: getattr(p, f, None) for f in FIGURES if f != "additional_t"}
+        figures["additional_t"] = ev.additional_target_t
+        rows.append(ProjectRow(p, phase, CATEGORY_OF.get(phase), figures))
+    return rows
+
+
+def totals(as_of: dt.date | None = None, projects=None) -> Totals:
+    """Sums over the projects per category; None figures count as unknown (not as zero) in ``unknown``."""
+    rows = project_rows(as_of, projects)
+    result = Totals(as_of, rows)
+    for code, label, _ in CATEGORIES:
+        members = [r for r in rows if r.category == code]
+        sums = {f: sum(r.figures[f] or 0.0 for r in members) for f in FIGURES}
+        unknown = {f: sum(1 for r in members if r.figures[f] is None) for f in FIGURES}
+        result.by_category[code] = {"label": label, "projects": members, "sums": sums, "unknown": unknown}
+    phases = defaultdict(list)
+    for t in Trajectory.objects.select_related("company"):
+        phases[state_as_of(t, as_of).phase].append(t.company.name)
+    result.companies_by_phase = {p.code: sorted(phases.get(p.code, [])) for p in workflow.PHASES}
+    return result
+
+
+def budget_use(t: Totals) -> list[dict]:
+    committed = sum(r.figures["support_max_eur"] or 0.0 for r in t.rows if r.category in COMMITTED)
+    out = []
+    for b in Budget.objects.all():
+        if b.scope:
+            use = sum(r.figures["support_max_eur"] or 0.0 for r in t.rows if r.category in COMMITTED and r.project.trajectory.company.name == b.scope)
+        else:
+            use = committed
+        out.append({"budget": b, "committed_eur": use, "share": use / b.amount_eur if b.amount_eur else None})
+    return out
+
+
+@dataclass(frozen=True)
+class ConversionRate:
+    phase: str
+    probability: float
+    forward: int
+    exits: int
+    source: str
+
+
+def conversion_rates(assumptions: OutlookAssumptions | None = None) -> list[ConversionRate]:
+    """Per main-line phase before realisation: P(next phase) estimated from the history of all
+    trajectories as (forward moves + 1) / (moves out + 2) (Laplace's rule, so small counts stay
+    away from 0 and 1); trajectories still in the phase are censored, not counted. Overrides win."""
+    assumptions = assumptions or OutlookAssumptions.current()
+    forward, exits = defaultdict(int), defaultdict(int)
+    for t in Trajectory.objects.all():
+        history = state_as_of(t).history
+        for entry in history[1:]:
+            if entry.from_phase in workflow.MAIN_LINE:
+                if entry.phase in workflow.MAIN_LINE:
+                    forward[entry.from_phase] += 1
+                elif entry.phase in ("withdrawn", "no_potential"):
+                    exits[entry.from_phase] += 1
+    rates = []
+    for phase in workflow.MAIN_LINE[: workflow.MAIN_LINE.index("realisation")]:
+        override = (assumptions.conversion_overrides or {}).get(phase)
+        if override is not None:
+            rates.append(ConversionRate(phase, float(override), forward[phase], exits[phase], "handmatig"))
+        else:
+            p = (forward[phase] + 1) / (forward[phase] + exits[phase] + 2)
+            rates.append(ConversionRate(phase, p, forward[phase], exits[phase], "historie (Laplace)"))
+    return rates
+
+
+def planned_first_year(project: Project) -> int:
+    m = Milestone.objects.filter(project=project, kind=MilestoneKind.FIRST_YEAR).first()
+    if m is None:
+        return project.target_year
+    return (m.actual or m.forecast or m.planned).year
+
+
+def run_outlook(trials: int = 10_000, seed: int = 0, year: int = 2030, assumptions: OutlookAssumptions | None = None):
+    assumptions = assumptions or OutlookAssumptions.current()
+    rates = conversion_rates(assumptions)
+    conversion = [r.probability for r in rates]
+    realisation = workflow.MAIN_LINE.index("realisation")
+    rows = [r for r in project_rows() if r.category is not None]
+    p = [outlook.realisation_probability(workflow.MAIN_LINE.index(r.phase), conversion, realisation) for r in rows]
+    planned = [planned_first_year(r.project) for r in rows]
+    share = assumptions.additional_share_when_unknown
+    additional = [
+        r.figures["additional_t"] if r.figures["additional_t"] is not None else share * (r.figures["co2_reduction_t"] or 0.0) for r in rows
+    ]
+    support = [r.figures["support_max_eur"] or 0.0 for r in rows]
+    result = outlook.simulate(p, planned, additional, support, target_year=year, trials=trials, seed=seed, delay_mean_years=assumptions.delay_mean_years, reduction_sd=assumptions.reduction_sd)
+    summary = {
+        "trials": trials,
+        "seed": seed,
+        "year": year,
+        "p_additional_at_least_1_0_mton": result.probability_at_least(GOAL_MTON[0]),
+        "p_additional_at_least_1_9_mton": result.probability_at_least(GOAL_MTON[1]),
+        "additional_2030_mton" if year == 2030 else f"additional_{year}_mton": result.quantiles(result.additional_mton),
+        "spending_eur": result.quantiles(result.spending_eur),
+        "assumptions": {
+            "conversion": {r.phase: round(r.probability, 4) for r in rates},
+            "delay_mean_years": assumptions.delay_mean_years,
+            "reduction_sd": assumptions.reduction_sd,
+            "additional_share_when_unknown": share,
+        },
+        "projects": [
+            {
+                "project": str(r.project),
+                "phase": r.phase,
+                "p_realised": round(pi, 4),
+                "planned_year": y,
+                "additional_t": a,
+                "additional_known": r.figures["additional_t"] is not None,
+                "expected_contribution_t": round(float(c), 1),
+            }
+            for r, pi, y, a, c in zip(rows, p, planned, additional, result.contribution_mean_t)
+        ],
+    }
+    return summary, result
+
+
+@dataclass
+class MonitoringRow:
+    project: Project
+    milestone: Milestone | None
+    status: monitoring.Status
+    kind: str  # "milestone" or "emissions"
+
+
+def monitoring_rows(today: dt.date | None = None, tolerance_days: int = 90, tolerance_share: float = 0.05) -> list[MonitoringRow]:
+    today = today or timezone.localdate()
+    rows = []
+    for m in Milestone.objects.select_related("project__trajectory__company").order_by("planned"):
+        rows.append(MonitoringRow(m.project, m, monitoring.milestone_status(m.planned, m.forecast, m.actual, today, tolerance_days), "milestone"))
+    reports = defaultdict(dict)
+    for r in EmissionReport.objects.all():
+        reports[r.project_id][r.year] = r.emissions_t
+    for p in Project.objects.filter(pk__in=list(reports)).select_related("trajectory__company"):
+        if p.baseline_emissions_t is None or p.co2_reduction_t is None:
+            continue
+        first = planned_first_year(p)
+        path = {y: monitoring.agreed_path_t(p.baseline_emissions_t, p.co2_reduction_t, first, y) for y in reports[p.pk]}
+        rows.append(MonitoringRow(p, None, monitoring.emissions_status(path, reports[p.pk], tolerance_share), "emissions"))
+    return rows

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "programme"
+urlpatterns = [
+    path("programma/", views.dashboard, name="dashboard"),
+    path("programma/aannames/", views.assumptions, name="assumptions"),
+    path("monitoring/", views.monitoring_list, name="monitoring"),
+]

@@ -1,0 +1,125 @@
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+from maatwerk.accounts.models import Role, role_of
+from maatwerk.core.charts import bar_chart
+from maatwerk.engine import monitoring
+from maatwerk.trajectories.forms import AsOfForm
+
+from . import services
+from .forms import AssumptionsForm
+from .models import OutlookAssumptions
+
+
+def _programme_only(user):
+    if role_of(user) != Role.PROGRAMME:
+        raise PermissionDenied("Het programmadashboard is voor het programmateam.")
+
+
+@login_required
+def dashboard(request):
+    _programme_only(request.user)
+    form = AsOfForm(request.GET)
+    as_of = form.cleaned_data["op"] if form.is_valid() else None
+    totals = services.totals(as_of)
+    category = request.GET.get("categorie")
+    summary, result = services.run_outlook(trials=20_000, seed=0)
+    cats = [(code, totals.by_category[code]) for code, _, _ in services.CATEGORIES]
+    budget = services.budget_use(totals)
+    assumptions = OutlookAssumptions.current()
+    return render(
+        request,
+        "programme/dashboard.html",
+        {
+            "form": form,
+            "as_of": as_of,
+            "categories": cats,
+            "selected": totals.by_category.get(category) if category else None,
+            "selected_code": category,
+            "companies_by_phase": totals.companies_by_phase,
+            "budget": budget,
+            "outlook": summary,
+            "rates": services.conversion_rates(assumptions),
+            "assumptions_form": AssumptionsForm(instance=assumptions),
+            "reduction_chart": bar_chart(
+                [c["label"] for _, c in cats],
+                [c["sums"]["co2_reduction_t"] / 1000 for _, c in cats],
+                title="CO2-reductie per fase (kton per jaar)",
+                description="Som van de CO2-reductie in het doeljaar van de projecten per fase.",
+                unit="kton CO2 per jaar",
+            ),
+            "goal_chart": bar_chart(
+                ["Kans op ≥ 1,0 Mton", "Kans op ≥ 1,9 Mton"],
+                [100 * summary["p_additional_at_least_1_0_mton"], 100 * summary["p_additional_at_least_1_9_mton"]],
+                title="Kans om het doel te halen (%)",
+                description="Aandeel van de Monte Carlo-trekkingen met minstens 1,0 of 1,9 Mton additionele reductie in 2030.",
+                unit="procent",
+            ),
+            "budget_chart": bar_chart(
+                [b["budget"].name for b in budget],
+                [100 * (b["share"] or 0) for b in budget],
+                title="Gebruik van de budgetten (%)",
+                description="Toegezegde maximale steun (vanaf getekende JLoI) als aandeel van elk budget.",
+                unit="procent toegezegd",
+            ),
+            "histogram": _histogram(result.additional_mton),
+            "alerts": [r for r in services.monitoring_rows() if r.status.code == monitoring.LATE],
+        },
+    )
+
+
+def _histogram(values, bins=12):
+    import numpy as np
+
+    counts, edges = np.histogram(values, bins=bins)
+    labels = [f"{edges[i]:.2f}–{edges[i + 1]:.2f}" for i in range(bins)]
+    return bar_chart(labels, [float(c) for c in counts], title="Verdeling additionele reductie 2030 (Mton)", description="Aantal trekkingen per klasse.", unit="trekkingen")
+
+
+@login_required
+def assumptions(request):
+    _programme_only(request.user)
+    if request.method != "POST":
+        return redirect("programme:dashboard")
+    form = AssumptionsForm(request.POST, instance=OutlookAssumptions.current())
+    if form.is_valid():
+        form.save()
+        messages.success(request, "Aannames van de vooruitblik opgeslagen.")
+    else:
+        messages.error(request, "Niet opgeslagen: " + "; ".join(f"{form.fields[f].label if f in form.fields else f}: {' '.join(e)}" for f, e in form.errors.items()))
+    return redirect("programme:dashboard")
+
+
+@login_required
+def monitoring_list(request):
+    _programme_only(request.user)
+    rows = services.monitoring_rows()
+    status = request.GET.get("status")
+    company = (request.GET.get("bedrijf") or "").strip()
+    if status in monitoring.STATUS_LABELS:
+        rows = [r for r in rows if r.status.code == status]
+    if company:
+        rows = [r for r in rows if company.lower() in r.project.trajectory.company.name.lower()]
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="monitoring.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["bedrijf", "project", "soort", "mijlpaal", "gepland", "prognose", "gerealiseerd", "status", "reden"])
+        for r in rows:
+            m = r.milestone
+            writer.writerow([r.project.trajectory.company.name, r.project.name, r.kind, m.get_kind_display() if m else "", m.planned if m else "", (m.forecast or "") if m else "", (m.actual or "") if m else "", r.status.label, r.status.reason])
+        return response
+    page = Paginator(rows, 25).get_page(request.GET.get("pagina"))
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    return render(
+        request,
+        "programme/monitoring.html",
+        {"page": page, "status": status, "company": company, "statuses": monitoring.STATUS_LABELS, "query": query.urlencode()},
+    )

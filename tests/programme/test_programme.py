@@ -1,0 +1,110 @@
+"""Programme totals, budgets, conversion rates, outlook and monitoring over the demo."""
+
+import csv
+import datetime as dt
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from maatwerk.finance.models import Project
+from maatwerk.finance.services import evaluate
+from maatwerk.programme import services
+from maatwerk.programme.models import EmissionReport, Milestone, OutlookAssumptions
+from maatwerk.trajectories.services import state_as_of
+
+from ..trajectories.conftest import demo, make_user, users  # noqa: F401 - shared fixtures
+
+PHASES = {
+    "ambition": {"eop_signed", "jloi_concept", "amvi_advice"},
+    "jloi": {"jloi_signed"},
+    "binding": {"binding_agreement"},
+    "realised": {"realisation", "completed"},
+}
+
+
+def test_totals_equal_the_sum_over_projects(demo):
+    t = services.totals()
+    for code, phases in PHASES.items():
+        members = [p for p in Project.objects.all() if state_as_of(p.trajectory).phase in phases]
+        sums = t.by_category[code]["sums"]
+        assert sums["co2_reduction_t"] == sum(p.co2_reduction_t or 0 for p in members)
+        assert sums["support_max_eur"] == sum(p.support_max_eur or 0 for p in members)
+        assert sums["additional_t"] == pytest.approx(sum(evaluate(p).additional_target_t or 0 for p in members))
+        assert {r.project.pk for r in t.by_category[code]["projects"]} == {p.pk for p in members}
+    assert "Nobian" in t.companies_by_phase["binding_agreement"]
+
+
+def test_totals_as_of_a_past_date(demo):
+    before = services.totals(dt.date(2024, 12, 18)).by_category
+    after = services.totals(dt.date(2024, 12, 19)).by_category
+    nobian = Project.objects.get(trajectory__company__name="Nobian")
+    assert nobian in [r.project for r in before["jloi"]["projects"]]
+    assert nobian in [r.project for r in after["binding"]["projects"]]
+
+
+def test_budget_use(demo):
+    use = {b["budget"].name: b for b in services.budget_use(services.totals())}
+    committed = sum(
+        p.support_max_eur or 0 for p in Project.objects.all() if state_as_of(p.trajectory).phase in PHASES["jloi"] | PHASES["binding"] | PHASES["realised"]
+    )
+    fund = use["Klimaatfonds: reservering verduurzaming industrie (indicatief)"]
+    assert fund["committed_eur"] == committed and fund["share"] == pytest.approx(committed / 3e9)
+    assert use["Tata Steel Nederland: maximale bijdrage Staat"]["committed_eur"] == 2e9
+
+
+def test_conversion_rates_from_history(demo):
+    rates = {r.phase: r for r in services.conversion_rates()}
+    eop = rates["eop_signed"]
+    # from eop_signed: forward to the concept JLoI (Tata, Nobian, AnQore, Cosun, Alco); exits: Dow, Shell
+    assert (eop.forward, eop.exits) == (5, 2)
+    assert eop.probability == pytest.approx(6 / 9)
+    a = OutlookAssumptions.current()
+    a.conversion_overrides = {"eop_signed": 0.9}
+    a.save()
+    assert {r.phase: r for r in services.conversion_rates()}["eop_signed"].probability == 0.9
+
+
+def test_outlook_command_is_reproducible(demo, capsys):
+    call_command("outlook", "--trials", "3000", "--seed", "5", "--format", "json")
+    first = json.loads(capsys.readouterr().out)
+    call_command("outlook", "--trials", "3000", "--seed", "5", "--format", "json")
+    assert json.loads(capsys.readouterr().out) == first
+    for key in ("p_additional_at_least_1_0_mton", "p_additional_at_least_1_9_mton", "additional_2030_mton", "spending_eur", "projects"):
+        assert key in first
+    assert set(first["additional_2030_mton"]) == {"p10", "p50", "p90"}
+    anqore = next(p for p in first["projects"] if p["project"].startswith("AnQore"))
+    assert anqore["additional_known"] and anqore["additional_t"] == pytest.approx(101_235, abs=1)
+    with pytest.raises(CommandError, match="--trials"):
+        call_command("outlook", "--trials", "0")
+
+
+def test_monitoring_list_filters_and_exports(users, client):
+    client.force_login(users["programme"])
+    nobian = Project.objects.get(trajectory__company__name="Nobian")
+    m = Milestone.objects.get(project=nobian)
+    m.forecast = dt.date(2032, 1, 1)
+    m.save()
+    EmissionReport.objects.create(project=Project.objects.get(trajectory__company__name="AnQore"), year=2029, emissions_t=400_000)
+    page = client.get(reverse("programme:monitoring"), {"status": "late"}).content.decode()
+    assert "Nobian" in page and "Royal Cosun" not in page
+    assert "boven het afgesproken pad" in page  # AnQore reported 400 kt against an agreed 171.8 kt
+    rows = list(csv.DictReader(io.StringIO(client.get(reverse("programme:monitoring"), {"bedrijf": "nob", "format": "csv"}).content.decode())))
+    assert [r["bedrijf"] for r in rows] == ["Nobian"] and rows[0]["status"] == "te laat"
+    dashboard = client.get(reverse("programme:dashboard")).content.decode()
+    alert = dashboard[dashboard.index('role="alert"') : dashboard.index("naar de monitoring")]
+    assert "Nobian" in alert and "AnQore" in alert and "Royal Cosun" not in alert
+
+
+def test_dashboard_is_for_the_programme_team(users, client):
+    client.force_login(users["company_a"])
+    assert client.get(reverse("programme:dashboard")).status_code == 403
+    client.force_login(users["programme"])
+    html = client.get(reverse("programme:dashboard"), {"categorie": "binding"}).content.decode()
+    assert "Bindend afgesproken" in html and "Nobian" in html and html.count("<svg") >= 4
+    bad = client.post(reverse("programme:assumptions"), {"conversion_overrides": "{x", "delay_mean_years": 1, "reduction_sd": 0.1, "additional_share_when_unknown": 0}, follow=True)
+    assert "Geen geldige JSON" in bad.content.decode()
+    bad = client.post(reverse("programme:assumptions"), {"conversion_overrides": '{"eop_signed": 2}', "delay_mean_years": 1, "reduction_sd": 0.1, "additional_share_when_unknown": 0}, follow=True)
+    assert "tussen 0 en 1" in bad.content.decode()
