@@ -45,7 +45,9 @@ class Totals:
     companies_by_phase: dict[str, list[str]] = field(default_factory=dict)
 
 
-def project_rows(as_of: dt.date | None = None, projects=None) -> list[ProjectRow]:
+def project_rows(as_of: dt.date | None = None, projects=None, year: int | None = None) -> list[ProjectRow]:
+    """Per project its phase and figures; with ``year``, reductions count only once the project is at
+    target by then (its first year at target, else its target year)."""
     rows = []
     projects = projects if projects is not None else Project.objects.select_related("trajectory__company")
     for p in projects:
@@ -53,13 +55,16 @@ def project_rows(as_of: dt.date | None = None, projects=None) -> list[ProjectRow
         ev = evaluate(p)  # additionality per the decision's regime
         figures = {f: getattr(p, f, None) for f in FIGURES if f != "additional_t"}
         figures["additional_t"] = ev.additional_target_t
+        if year is not None and planned_first_year(p) > year:
+            for f in ("co2_reduction_t", "additional_t", "nox_reduction_t", "nh3_reduction_t", "water_m3", "gas_m3"):
+                figures[f] = 0.0 if figures[f] is not None else None
         rows.append(ProjectRow(p, phase, CATEGORY_OF.get(phase), figures))
     return rows
 
 
-def totals(as_of: dt.date | None = None, projects=None) -> Totals:
+def totals(as_of: dt.date | None = None, projects=None, year: int | None = None) -> Totals:
     """Sums over the projects per category; None figures count as unknown (not as zero) in ``unknown``."""
-    rows = project_rows(as_of, projects)
+    rows = project_rows(as_of, projects, year)
     result = Totals(as_of, rows)
     for code, label, _ in CATEGORIES:
         members = [r for r in rows if r.category == code]

@@ -27,7 +27,9 @@ def dashboard(request):
     _programme_only(request.user)
     form = AsOfForm(request.GET)
     as_of = form.cleaned_data["op"] if form.is_valid() else None
-    totals = services.totals(as_of)
+    year = request.GET.get("jaar")
+    year = int(year) if year and year.isdigit() and 2020 <= int(year) <= 2060 else None
+    totals = services.totals(as_of, year=year)
     category = request.GET.get("categorie")
     summary, result = services.run_outlook(trials=20_000, seed=0)
     cats = [(code, totals.by_category[code]) for code, _, _ in services.CATEGORIES]
@@ -39,6 +41,7 @@ def dashboard(request):
         {
             "form": form,
             "as_of": as_of,
+            "year": year,
             "categories": cats,
             "selected": totals.by_category.get(category) if category else None,
             "selected_code": category,
