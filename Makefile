@@ -8,18 +8,21 @@ EUTL_NL := $(SHARED)/data/eutl/installations-NL.csv
 PG_URL ?= postgres://postgres@127.0.0.1:5432/maatwerk
 PYTEST_ARGS ?=
 
-.PHONY: install chromium demo serve test test-sqlite test-postgres bench clean
+.PHONY: install system-packages demo serve test test-sqlite test-postgres bench clean
 
-install: $(STAMP) chromium
+install: $(STAMP) system-packages
 
-# Browser tests drive Debian's chromium (never a downloaded browser build).
-chromium:
-	@if [ ! -x /usr/bin/chromium ]; then \
+# System packages from Debian: chromium for the browser tests (never a downloaded browser build),
+# pango for WeasyPrint's PDFs, poppler-utils (pdftotext) for the PDF tests.
+DEBIAN_PACKAGES := chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+system-packages:
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
-			echo "Installing Debian's chromium for the browser tests"; \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+			echo "Installing Debian packages: $$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 		else \
-			echo "Debian's chromium is missing and this is not root: browser tests will be skipped (apt-get install chromium)."; \
+			echo "Missing Debian packages (not root, so not installed): $$missing; the tests that need them are skipped."; \
 		fi; \
 	fi
 

@@ -14,7 +14,9 @@ def test_api_requires_login(demo, client):
         assert client.get(url).status_code == 401
 
 
-def test_openapi_schema_lists_the_endpoints(demo, client):
+def test_openapi_schema_lists_the_endpoints(users, client):
+    assert client.get(f"{API}/openapi.json").status_code == 302  # schema for logged-in users
+    client.force_login(users["company_a"])
     schema = client.get(f"{API}/openapi.json").json()
     paths = schema["paths"]
     for p in ["/api/v1/companies/", "/api/v1/trajectories/", "/api/v1/trajectories/{trajectory_id}/events", "/api/v1/documents/", "/api/v1/trajectories/{trajectory_id}/transitions"]:

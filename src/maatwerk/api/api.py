@@ -4,6 +4,7 @@ Everything here needs a login (session or the same credentials as the web app); 
 follows the object-level permissions of each app.
 """
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI
@@ -20,6 +21,7 @@ api = NinjaAPI(
     description="Interne API van de maatwerkaanpak verduurzaming industrie. Alle endpoints vereisen inloggen.",
     auth=django_auth,
     urls_namespace="api-1",
+    docs_decorator=login_required,  # the internal schema is for logged-in users too
 )
 
 

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "maatwerk.trajectories",
     "maatwerk.finance",
     "maatwerk.programme",
+    "maatwerk.reporting",
+    "maatwerk.portal",
     "maatwerk.accounts",
     "maatwerk.api",
 ]

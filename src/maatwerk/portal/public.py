@@ -1,0 +1,125 @@
+"""The public record, built only from an explicit allow-list of fields and documents.
+
+Everything the public sees (portal pages, the public API, bulk downloads, the progress letter) is
+read through this module; a field that is not listed here never leaves the system that way.
+Business cases, internal and confidential documents, contacts, events' payloads and users are
+not listed, so they cannot appear.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from maatwerk.engine import workflow
+from maatwerk.finance.models import Project
+from maatwerk.registry.models import Company
+from maatwerk.trajectories.models import Confidentiality, Document, Trajectory
+from maatwerk.trajectories.services import state_as_of
+
+COMPANY_FIELDS = ("name", "slug", "sector", "subsector", "sites", "provinces", "extension_reason", "source")
+PROJECT_FIELDS = (
+    "name", "description", "techniques", "target_year", "baseline_period", "co2_reduction_t", "additional_reduction_public_t",
+    "acceleration_years", "nox_reduction_t", "nh3_reduction_t", "zzs", "water_m3", "gas_m3", "other_living_environment",
+    "investment_eur", "support_max_eur", "public_source",
+)
+DOCUMENT_FIELDS = ("title", "doc_type", "document_date", "published_on", "public_url", "source")
+
+DICTIONARY = {
+    "company": {
+        "name": "Naam van het bedrijf zoals het programma het groepeert",
+        "slug": "Korte sleutel voor URL's",
+        "sector": "industry, power, waste, aviation of other",
+        "subsector": "Soort bedrijf (bijv. staal, chemie)",
+        "sites": "Locaties",
+        "provinces": "Provincies",
+        "extension_reason": "Reden van toelating buiten de top-20 (leeg voor de top-20)",
+        "source": "Publieke bron van de bedrijfsgegevens",
+        "phase": "Laatste openbare fase van het traject (code)",
+        "phase_label": "Idem, in het Nederlands",
+        "phase_since": "Datum waarop die fase begon (leeg als niet openbaar)",
+    },
+    "project": {
+        "company": "Bedrijf",
+        "name": "Naam van het project",
+        "description": "Omschrijving",
+        "techniques": "Technieken (electrification, ccs, hydrogen, mvr, process, n2o_abatement, circularity, other)",
+        "target_year": "Doeljaar van de afspraak",
+        "baseline_period": "Referentieperiode",
+        "co2_reduction_t": "CO2-reductie in het doeljaar, ton per jaar",
+        "additional_reduction_public_t": "Additionele reductie volgens de afspraak, ton per jaar",
+        "acceleration_years": "Versnelling in jaren",
+        "nox_reduction_t": "NOx-reductie, ton per jaar",
+        "nh3_reduction_t": "NH3-reductie, ton per jaar",
+        "zzs": "Zeer zorgwekkende stoffen",
+        "water_m3": "Minder zoetwater, m3 per jaar",
+        "gas_m3": "Minder aardgas, m3 per jaar",
+        "other_living_environment": "Overige leefomgeving",
+        "investment_eur": "Investering, euro",
+        "support_max_eur": "Maximale steun van de Staat, euro",
+        "public_source": "Publieke bron van de cijfers",
+    },
+    "document": {
+        "company": "Bedrijf",
+        "title": "Titel",
+        "doc_type": "Soort (eop, jloi, amvi_advice, binding_agreement, progress_report, …)",
+        "document_date": "Datum van het document",
+        "published_on": "Datum van publicatie",
+        "public_url": "Vindplaats",
+        "source": "Bron",
+    },
+}
+
+
+@dataclass(frozen=True)
+class PublicPhase:
+    code: str
+    label: str
+    since: dt.date | None
+
+
+def public_phase(trajectory: Trajectory, as_of: dt.date | None = None) -> PublicPhase:
+    """The last phase whose product is public (a concept JLoI at the AMVI is not: it shows as the EoP)."""
+    state = state_as_of(trajectory, as_of)
+    for entry in reversed(state.history):
+        phase = workflow.PHASE_BY_CODE[entry.phase]
+        if phase.public or (entry.phase == workflow.EXPLORATION and entry.since is not None):
+            return PublicPhase(phase.code, phase.label, entry.since)
+    return PublicPhase("exploration", "In gesprek (verkenning)", None)
+
+
+def companies(as_of: dt.date | None = None) -> list[dict]:
+    rows = []
+    for t in Trajectory.objects.select_related("company").order_by("company__name"):
+        phase = public_phase(t, as_of)
+        rows.append(
+            {**{f: getattr(t.company, f) for f in COMPANY_FIELDS}, "phase": phase.code, "phase_label": phase.label, "phase_since": phase.since}
+        )
+    return rows
+
+
+def company(slug: str, as_of: dt.date | None = None) -> dict | None:
+    return next((c for c in companies(as_of) if c["slug"] == slug), None)
+
+
+def projects(company_slug: str | None = None) -> list[dict]:
+    qs = Project.objects.select_related("trajectory__company").order_by("trajectory__company__name", "name")
+    if company_slug:
+        qs = qs.filter(trajectory__company__slug=company_slug)
+    return [{"company": p.trajectory.company.name, "company_slug": p.trajectory.company.slug, **{f: getattr(p, f) for f in PROJECT_FIELDS}} for p in qs]
+
+
+def published_documents():
+    return Document.objects.filter(published=True, confidentiality=Confidentiality.PUBLIC).select_related("trajectory__company")
+
+
+def documents(company_slug: str | None = None, doc_type: str | None = None) -> list[dict]:
+    qs = published_documents().order_by("-document_date", "title")
+    if company_slug:
+        qs = qs.filter(trajectory__company__slug=company_slug)
+    if doc_type:
+        qs = qs.filter(doc_type=doc_type)
+    return [
+        {"company": d.trajectory.company.name, "company_slug": d.trajectory.company.slug, **{f: getattr(d, f) for f in DOCUMENT_FIELDS}, "id": d.pk, "has_file": bool(d.file)}
+        for d in qs
+    ]

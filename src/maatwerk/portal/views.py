@@ -1,0 +1,108 @@
+"""Public pages (no login), built only from :mod:`maatwerk.portal.public`."""
+
+import csv
+import json
+
+from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import render
+
+from maatwerk.core.charts import Series, line_chart
+from maatwerk.engine import workflow
+from maatwerk.registry.models import Company
+from maatwerk.registry.selectors import company_installations, history
+from maatwerk.trajectories.models import DocumentType
+
+from . import public
+
+DATASETS = {
+    "bedrijven": ("company", lambda: public.companies()),
+    "projecten": ("project", lambda: public.projects()),
+    "documenten": ("document", lambda: [{k: v for k, v in d.items() if k in ("company", *public.DOCUMENT_FIELDS)} for d in public.documents()]),
+}
+
+
+def home(request):
+    companies = public.companies()
+    by_phase = [(p, [c for c in companies if c["phase"] == p.code]) for p in workflow.PHASES]
+    projects = public.projects()
+    agreed = [p for p in projects if next((c["phase"] for c in companies if c["slug"] == p["company_slug"]), "") in ("jloi_signed", "binding_agreement", "realisation", "completed")]
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "by_phase": [(p, cs) for p, cs in by_phase if cs],
+            "agreed_reduction_t": sum(p["co2_reduction_t"] or 0 for p in agreed),
+            "agreed_support_eur": sum(p["support_max_eur"] or 0 for p in agreed),
+            "agreed": agreed,
+            "latest_documents": public.documents()[:8],
+        },
+    )
+
+
+def company(request, slug):
+    data = public.company(slug)
+    if data is None:
+        raise Http404("Geen bedrijf in de maatwerkaanpak met deze naam.")
+    registry_company = Company.objects.get(slug=slug)
+    rows = history(company_installations(registry_company))
+    chart = (
+        line_chart(
+            [str(r.year) for r in rows],
+            [Series("Geverifieerde emissies", [r.verified_emissions_t for r in rows])],
+            title=f"Geverifieerde CO2-emissies van {data['name']}",
+            description="Geverifieerde emissies per jaar volgens het EU-emissieregister (EUTL), ton CO2-equivalent.",
+            unit="ton CO2e",
+        )
+        if rows
+        else None
+    )
+    return render(
+        request,
+        "portal/company.html",
+        {"company": data, "projects": public.projects(slug), "documents": public.documents(slug), "history": rows, "chart": chart},
+    )
+
+
+def documents(request):
+    doc_type = request.GET.get("soort") if request.GET.get("soort") in DocumentType.values else None
+    company_slug = request.GET.get("bedrijf") or None
+    docs = public.documents(company_slug, doc_type)
+    page = Paginator(docs, 20).get_page(request.GET.get("pagina"))
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    return render(
+        request,
+        "portal/documents.html",
+        {"page": page, "types": DocumentType.choices, "doc_type": doc_type, "companies": public.companies(), "company_slug": company_slug, "query": query.urlencode()},
+    )
+
+
+def document_file(request, pk):
+    document = public.published_documents().filter(pk=pk).first()
+    if document is None or not document.file:
+        raise Http404("Geen gepubliceerd document met dit nummer.")
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1].split("-", 1)[-1])
+
+
+def open_data(request):
+    return render(request, "portal/open_data.html", {"dictionary": public.DICTIONARY, "datasets": DATASETS})
+
+
+def download(request, name, fmt):
+    if name not in DATASETS or fmt not in ("csv", "json"):
+        raise Http404("Onbekende dataset.")
+    kind, rows_of = DATASETS[name]
+    rows = rows_of()
+    if fmt == "json":
+        response = HttpResponse(json.dumps(rows, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1), content_type="application/json; charset=utf-8")
+    else:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        columns = list(rows[0]) if rows else list(public.DICTIONARY[kind])
+        writer = csv.DictWriter(response, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        for r in rows:
+            writer.writerow({k: ";".join(v) if isinstance(v, list) else v for k, v in r.items()})
+    response["Content-Disposition"] = f'attachment; filename="maatwerk-{name}.{fmt}"'
+    return response
