@@ -21,3 +21,30 @@ def eutl_file(country: str) -> Path:
 def _fast_password_hashing(settings):
     """Tests create many users; the production hasher is slow by design."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def demo(db):
+    """The demo data of every app (registry, trajectories, projects, programme, users)."""
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=open(os.devnull, "w"))
+
+
+@pytest.fixture
+def users(demo):
+    """One test user per role; company users of AnQore (a) and Nobian (b), the province of Limburg."""
+    from maatwerk.accounts.models import Role
+    from maatwerk.registry.models import Company
+    from maatwerk.trajectories.models import Party
+
+    from .helpers import make_user
+
+    return {
+        "programme": make_user("t-programma", Role.PROGRAMME),
+        "company_a": make_user("t-anqore", Role.COMPANY, company=Company.objects.get(name="AnQore")),
+        "company_b": make_user("t-nobian", Role.COMPANY, company=Company.objects.get(name="Nobian")),
+        "amvi": make_user("t-amvi", Role.AMVI),
+        "province": make_user("t-limburg", Role.PROVINCE, party=Party.objects.get(name="Provincie Limburg")),
+        "nobody": make_user("t-zonderrol"),
+    }

@@ -2,7 +2,6 @@ import pytest
 
 from maatwerk.finance.decks import import_deck
 
-from ..trajectories.conftest import demo, make_user, users  # noqa: F401 - shared fixtures
 
 YEARS = range(2024, 2061)
 

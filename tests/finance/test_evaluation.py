@@ -11,7 +11,7 @@ from maatwerk.finance.models import BusinessCase, Project
 from maatwerk.finance.services import evaluate, sensitivity
 from maatwerk.engine import levy
 
-from ..trajectories.conftest import trajectory
+from ..helpers import trajectory
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from maatwerk.registry.models import Company
 from maatwerk.trajectories import services
 from maatwerk.trajectories.models import Contact, Document, Party
 
-from ..trajectories.conftest import demo, trajectory  # noqa: F401 - shared fixtures
+from ..helpers import trajectory
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 MARKERS = ["GEHEIM-BC-7731", "987654321", "GEHEIM-DOC-4412", "INTERN-DOC-5521", "ONGEPUBLICEERD-9931", "GEHEIM-EVENT-1187", "geheim@example.org", "123456789"]

@@ -1,6 +1,5 @@
 """Ranking rules on small hand-made data, the mapping loader, the demo data and the pages."""
 
-import json
 
 import pytest
 from django.core.management import CommandError, call_command

@@ -15,7 +15,6 @@ from maatwerk.programme import services as programme
 from maatwerk.registry.models import EmissionRecord
 from maatwerk.reporting import services
 
-from ..trajectories.conftest import demo, make_user, users  # noqa: F401 - shared fixtures
 
 AS_OF = dt.date(2025, 6, 30)
 

@@ -1,10 +1,9 @@
 """The API: listing by role, and transitions answering 201, 409 with the reason, or 422."""
 
-import pytest
 
 from maatwerk.trajectories.models import Event
 
-from .conftest import trajectory
+from ..helpers import trajectory
 
 API = "/api/v1"
 

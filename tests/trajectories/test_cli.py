@@ -3,7 +3,7 @@ from django.core.management import CommandError, call_command
 
 from maatwerk.trajectories.models import Event
 
-from .conftest import trajectory
+from ..helpers import trajectory
 
 
 def test_transition_by_prefix_and_refusal(demo, capsys):

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from maatwerk.trajectories import services
 from maatwerk.trajectories.models import Event, Trajectory
 
-from .conftest import trajectory
+from ..helpers import trajectory
 
 D = dt.date.fromisoformat
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from maatwerk.trajectories import permissions, services
 from maatwerk.trajectories.models import Document
 
-from .conftest import trajectory
+from ..helpers import trajectory
 
 PDF = b"%PDF-1.7\n%%EOF\n"
 

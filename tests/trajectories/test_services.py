@@ -10,7 +10,7 @@ from maatwerk.trajectories import services
 from maatwerk.trajectories.models import Document, Event, Trajectory
 from maatwerk.trajectories.uploads import MAX_UPLOAD_BYTES, UploadRefused
 
-from .conftest import trajectory
+from ..helpers import trajectory
 
 D = dt.date.fromisoformat
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n"

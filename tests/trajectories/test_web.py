@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from maatwerk.trajectories.models import Document, Event
 
-from .conftest import trajectory
+from ..helpers import trajectory
 
 
 def test_refused_move_is_explained_and_changes_nothing(users, client):

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import math
 from dataclasses import dataclass
 
@@ -12,6 +10,7 @@ import numpy as np
 from django.db import transaction
 from django.db.models import Max
 
+from maatwerk.core.csvfiles import csv_rows
 from maatwerk.registry.eutl import ImportFileError
 
 from .models import PRICE_FIELDS, PriceDeck, PricePoint
@@ -26,52 +25,39 @@ PRICE_LIMITS = {  # plausible bounds per unit; outside them a figure is refused 
 }
 
 
+def _price(row: dict, f: str, file_name: str, line: int) -> float | None:
+    value = row[f].replace(",", ".")
+    if value == "":
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        raise ImportFileError(file_name, f"{row[f]!r} is geen getal", line, f) from None
+    lo, hi = PRICE_LIMITS[f]
+    if not math.isfinite(number) or not lo <= number <= hi:
+        raise ImportFileError(file_name, f"{number} ligt buiten {lo} tot {hi} (verkeerde eenheid?)", line, f)
+    return number
+
+
 def parse_deck(data: bytes, file_name: str) -> list[dict]:
-    if not data.strip():
-        raise ImportFileError(file_name, "het bestand is leeg")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(file_name, f"het bestand is geen UTF-8 (positie {exc.start})") from None
-    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
-    missing = [c for c in DECK_COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise ImportFileError(file_name, "verplichte kolom(men) ontbreken: " + ", ".join(missing), 1)
+    """Parse and validate a price-deck CSV; raise ImportFileError naming file, line and column."""
     rows, seen = [], {}
-    try:
-        for row in reader:
-            line = reader.line_num
-            if None in row or any(v is None for v in row.values()):
-                raise ImportFileError(file_name, "aantal velden klopt niet met de kopregel", line)
-            scenario = row["scenario"].strip()
-            if not scenario:
-                raise ImportFileError(file_name, "scenario ontbreekt", line, "scenario")
-            try:
-                year = int(row["year"])
-            except ValueError:
-                raise ImportFileError(file_name, f"{row['year']!r} is geen jaartal", line, "year") from None
-            if not 2000 <= year <= 2100:
-                raise ImportFileError(file_name, f"jaar {year} ligt buiten 2000-2100", line, "year")
-            if (scenario, year) in seen:
-                raise ImportFileError(file_name, f"{scenario} {year} staat dubbel (ook op regel {seen[(scenario, year)]})", line, "year")
-            seen[(scenario, year)] = line
-            point = {"scenario": scenario, "year": year, "source": (row.get("source") or "").strip()}
-            for f in PRICE_FIELDS:
-                value = row[f].strip().replace(",", ".") if row[f] else ""
-                if value == "":
-                    point[f] = None
-                    continue
-                try:
-                    number = float(value)
-                except ValueError:
-                    raise ImportFileError(file_name, f"{row[f]!r} is geen getal", line, f) from None
-                lo, hi = PRICE_LIMITS[f]
-                if not math.isfinite(number) or not lo <= number <= hi:
-                    raise ImportFileError(file_name, f"{number} ligt buiten {lo} tot {hi} (verkeerde eenheid?)", line, f)
-                point[f] = number
-            rows.append(point)
-    except csv.Error as exc:
-        raise ImportFileError(file_name, f"onleesbare CSV ({exc})", reader.line_num) from None
+    for line, row in csv_rows(data, file_name, DECK_COLUMNS):
+        scenario = row["scenario"]
+        if not scenario:
+            raise ImportFileError(file_name, "scenario ontbreekt", line, "scenario")
+        try:
+            year = int(row["year"])
+        except ValueError:
+            raise ImportFileError(file_name, f"{row['year']!r} is geen jaartal", line, "year") from None
+        if not 2000 <= year <= 2100:
+            raise ImportFileError(file_name, f"jaar {year} ligt buiten 2000-2100", line, "year")
+        if (scenario, year) in seen:
+            raise ImportFileError(file_name, f"{scenario} {year} staat dubbel (ook op regel {seen[(scenario, year)]})", line, "year")
+        seen[(scenario, year)] = line
+        rows.append(
+            {"scenario": scenario, "year": year, "source": row.get("source", ""), **{f: _price(row, f, file_name, line) for f in PRICE_FIELDS}}
+        )
     if not rows:
         raise ImportFileError(file_name, "geen prijzen in het bestand")
     for scenario in {r["scenario"] for r in rows}:

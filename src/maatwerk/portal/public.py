@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from maatwerk.engine import workflow
 from maatwerk.finance.models import Project
-from maatwerk.registry.models import Company
 from maatwerk.trajectories.models import Confidentiality, Document, Trajectory
 from maatwerk.trajectories.services import state_as_of
 

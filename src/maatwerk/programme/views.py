@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 
 from maatwerk.accounts.models import Role, role_of
 from maatwerk.core.charts import bar_chart
+from maatwerk.core.forms import error_summary
 from maatwerk.engine import monitoring
 from maatwerk.trajectories.forms import AsOfForm
 
@@ -95,7 +96,7 @@ def assumptions(request):
         form.save()
         messages.success(request, "Aannames van de vooruitblik opgeslagen.")
     else:
-        messages.error(request, "Niet opgeslagen: " + "; ".join(f"{form.fields[f].label if f in form.fields else f}: {' '.join(e)}" for f, e in form.errors.items()))
+        messages.error(request, "Niet opgeslagen: " + error_summary(form))
     return redirect("programme:dashboard")
 
 

@@ -8,11 +8,11 @@ with ``sector``. Loading is all-or-nothing; errors name the file, line and colum
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 from django.db import transaction
+
+from maatwerk.core.csvfiles import csv_rows
 
 from .eutl import ImportFileError
 from .models import Company, Installation, Operator, Sector
@@ -29,30 +29,8 @@ class MappingReport:
     installations_missing: int = 0
 
 
-def _rows(data: bytes, file_name: str) -> list[tuple[int, dict[str, str]]]:
-    if not data.strip():
-        raise ImportFileError(file_name, "het bestand is leeg")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(file_name, f"het bestand is geen UTF-8 (positie {exc.start})") from None
-    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
-    missing = [c for c in MAPPING_COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise ImportFileError(file_name, "verplichte kolom(men) ontbreken: " + ", ".join(missing), 1)
-    rows = []
-    try:
-        for row in reader:
-            if None in row or any(v is None for v in row.values()):
-                raise ImportFileError(file_name, "aantal velden klopt niet met de kopregel", reader.line_num)
-            rows.append((reader.line_num, {k: (v or "").strip() for k, v in row.items()}))
-    except csv.Error as exc:
-        raise ImportFileError(file_name, f"onleesbare CSV ({exc})", reader.line_num) from None
-    return rows
-
-
 def load_company_mapping(data: bytes, file_name: str) -> MappingReport:
-    rows = _rows(data, file_name)
+    rows = list(csv_rows(data, file_name, MAPPING_COLUMNS))
     report = MappingReport()
     with transaction.atomic():
         for line, row in rows:

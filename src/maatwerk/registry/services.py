@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from .eutl import ImportFileError, InstallationRow, parse_eutl
-from .models import Company, EmissionRecord, ImportRun, Installation, Operator
+from .models import EmissionRecord, ImportRun, Installation, Operator
 
 EUTL_SOURCE = "European Commission, EU Transaction Log (CC BY 4.0)"
 _INSTALLATION_FIELDS = (

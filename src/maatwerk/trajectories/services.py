@@ -18,11 +18,9 @@ from .models import (
     AmviAdvice,
     AmviItem,
     Document,
-    DocumentType,
     Event,
     EventKind,
     ParliamentNotice,
-    Response,
     Trajectory,
 )
 from .uploads import check_upload

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from maatwerk.core.forms import error_summary
 from maatwerk.engine import workflow
 
 from . import permissions, services
@@ -85,7 +86,7 @@ def move(request, pk):
         raise PermissionDenied("Alleen het programmateam zet trajecten in een volgende fase.")
     form = TransitionForm(request.POST)
     if not form.is_valid():
-        request.session["refused"] = [f"{form.fields[f].label if f in form.fields else f}: {' '.join(e)}" for f, e in form.errors.items()]
+        request.session["refused"] = [error_summary(form)]
         return redirect("trajectories:detail", pk=pk)
     d = form.cleaned_data
     try:
@@ -125,7 +126,7 @@ def upload(request, pk):
         else:
             messages.success(request, f"Document “{d['title']}” opgeslagen.")
     else:
-        messages.error(request, "Document niet opgeslagen: " + "; ".join(f"{form.fields[f].label if f in form.fields else f}: {' '.join(e)}" for f, e in form.errors.items()))
+        messages.error(request, "Document niet opgeslagen: " + error_summary(form))
     return redirect("trajectories:detail", pk=pk)
 
 
@@ -150,7 +151,7 @@ def amvi_advice(request, pk):
         services.record_amvi_advice(trajectory, actor=request.user, items=items, **d)
         messages.success(request, "AMVI-advies vastgelegd.")
     else:
-        messages.error(request, "AMVI-advies niet opgeslagen: " + "; ".join(f"{form.fields[f].label if f in form.fields else f}: {' '.join(e)}" for f, e in form.errors.items()))
+        messages.error(request, "AMVI-advies niet opgeslagen: " + error_summary(form))
     return redirect("trajectories:detail", pk=pk)
 
 
@@ -185,7 +186,7 @@ def parliament(request, pk):
         services.inform_parliament(trajectory, form.cleaned_data["informed_on"], form.cleaned_data["kamerstuk"], actor=request.user)
         messages.success(request, "Vastgelegd dat de Kamer is geïnformeerd.")
     else:
-        messages.error(request, "Niet opgeslagen: " + "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()))
+        messages.error(request, "Niet opgeslagen: " + error_summary(form))
     return redirect("trajectories:detail", pk=pk)
 
 
@@ -197,7 +198,7 @@ def eligibility(request, pk):
         raise PermissionDenied("Alleen het programmateam wijzigt de toelatingsgegevens.")
     form = EligibilityForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Niet opgeslagen: " + "; ".join(f"{form.fields[f].label if f in form.fields else f}: {' '.join(e)}" for f, e in form.errors.items()))
+        messages.error(request, "Niet opgeslagen: " + error_summary(form))
         return redirect("trajectories:detail", pk=pk)
     data = dict(form.cleaned_data)
     version = data.pop("version")
