@@ -33,7 +33,7 @@ def test_totals_equal_the_sum_over_projects(demo):
         assert sums["support_max_eur"] == sum(p.support_max_eur or 0 for p in members)
         assert sums["additional_t"] == pytest.approx(sum(evaluate(p).additional_target_t or 0 for p in members))
         assert {r.project.pk for r in t.by_category[code]["projects"]} == {p.pk for p in members}
-    assert "Nobian" in t.companies_by_phase["binding_agreement"]
+    assert "Nobian" in t.companies_by_phase["Bindende maatwerkafspraak"]
 
 
 def test_totals_as_of_a_past_date(demo):
@@ -52,6 +52,8 @@ def test_budget_use(demo):
     fund = use["Klimaatfonds: reservering verduurzaming industrie (indicatief)"]
     assert fund["committed_eur"] == committed and fund["share"] == pytest.approx(committed / 3e9)
     assert use["Tata Steel Nederland: maximale bijdrage Staat"]["committed_eur"] == 2e9
+    assert use["Maatwerk afvalverbrandingsinstallaties"]["committed_eur"] == 0  # no waste project committed yet
+    assert use["Elektrificatieregeling industrie"]["reference"] and use["Elektrificatieregeling industrie"]["committed_eur"] == 0
 
 
 def test_conversion_rates_from_history(demo):

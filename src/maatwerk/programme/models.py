@@ -9,7 +9,7 @@ class Budget(models.Model):
     name = models.CharField(_("naam"), max_length=200, unique=True)
     amount_eur = models.FloatField(_("bedrag (EUR)"))
     scope = models.CharField(
-        _("geldt voor"), max_length=200, blank=True, help_text=_("Leeg: het hele programma; anders de bedrijfsnaam of de sector.")
+        _("geldt voor"), max_length=200, blank=True, help_text=_('Leeg: alle toegezegde steun van het programma; "sector:waste": één sector; een bedrijfsnaam: één bedrijf; "-": apart instrument, alleen ter referentie.')
     )
     source = models.TextField(_("bron"))
 

@@ -74,19 +74,27 @@ def totals(as_of: dt.date | None = None, projects=None, year: int | None = None)
     phases = defaultdict(list)
     for t in Trajectory.objects.select_related("company"):
         phases[state_as_of(t, as_of).phase].append(t.company.name)
-    result.companies_by_phase = {p.code: sorted(phases.get(p.code, [])) for p in workflow.PHASES}
+    result.companies_by_phase = {p.label: sorted(phases[p.code]) for p in workflow.PHASES if phases.get(p.code)}
     return result
 
 
+def _draws_from(budget: Budget, row: ProjectRow) -> bool:
+    """Which committed support a budget carries: "" the whole programme, "sector:X" one sector,
+    "-" none (a separate instrument shown for reference), otherwise one company by name."""
+    if budget.scope == "":
+        return True
+    if budget.scope == "-":
+        return False
+    if budget.scope.startswith("sector:"):
+        return row.project.trajectory.company.sector == budget.scope.split(":", 1)[1]
+    return row.project.trajectory.company.name == budget.scope
+
+
 def budget_use(t: Totals) -> list[dict]:
-    committed = sum(r.figures["support_max_eur"] or 0.0 for r in t.rows if r.category in COMMITTED)
     out = []
     for b in Budget.objects.all():
-        if b.scope:
-            use = sum(r.figures["support_max_eur"] or 0.0 for r in t.rows if r.category in COMMITTED and r.project.trajectory.company.name == b.scope)
-        else:
-            use = committed
-        out.append({"budget": b, "committed_eur": use, "share": use / b.amount_eur if b.amount_eur else None})
+        use = sum(r.figures["support_max_eur"] or 0.0 for r in t.rows if r.category in COMMITTED and _draws_from(b, r))
+        out.append({"budget": b, "committed_eur": use, "share": use / b.amount_eur if b.amount_eur else None, "reference": b.scope == "-"})
     return out
 
 

@@ -66,8 +66,8 @@ def dashboard(request):
                 unit="procent",
             ),
             "budget_chart": bar_chart(
-                [b["budget"].name for b in budget],
-                [100 * (b["share"] or 0) for b in budget],
+                [b["budget"].name for b in budget if not b["reference"]],
+                [100 * (b["share"] or 0) for b in budget if not b["reference"]],
                 title="Gebruik van de budgetten (%)",
                 description="Toegezegde maximale steun (vanaf getekende JLoI) als aandeel van elk budget.",
                 unit="procent toegezegd",
