@@ -33,8 +33,10 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server, tmp_path):
-    context = browser.new_context(base_url=live_server.url, locale="nl-NL")
+def page(browser, live_server, request):
+    # axe-core is injected as a script: a test marked bypass_csp lets the browser ignore our CSP for it
+    bypass = request.node.get_closest_marker("bypass_csp") is not None
+    context = browser.new_context(base_url=live_server.url, locale="nl-NL", bypass_csp=bypass)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
