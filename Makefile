@@ -8,7 +8,7 @@ EUTL_NL := $(SHARED)/data/eutl/installations-NL.csv
 PG_URL ?= postgres://postgres@127.0.0.1:5432/maatwerk
 PYTEST_ARGS ?=
 
-.PHONY: install system-packages demo serve test test-sqlite test-postgres bench clean
+.PHONY: install system-packages demo serve test test-sqlite test-postgres bench fuzz clean
 
 install: $(STAMP) system-packages
 
@@ -60,6 +60,9 @@ test-postgres: install
 
 bench: install
 	@for script in benchmarks/bench_*.py; do echo "== $$script =="; $(BIN)/python $$script || exit 1; done
+
+fuzz: install
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-500} $(BIN)/pytest tests/api -q
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache
