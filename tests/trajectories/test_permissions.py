@@ -89,3 +89,16 @@ def test_file_download_is_permission_checked(users, client, settings, tmp_path):
         assert response.status_code == status, who
         if status == 200:
             assert b"".join(response.streaming_content) == PDF
+
+
+def test_timeline_hides_titles_of_documents_a_role_may_not_see(users, client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    anqore = trajectory("AnQore")
+    services.add_document(anqore, "business_case", "Businesscase met geheime titel", "confidential", data=PDF, file_name="bc.pdf")
+    client.force_login(users["province"])
+    page = client.get(reverse("trajectories:detail", args=[anqore.pk])).content.decode()
+    events = client.get(f"/api/v1/trajectories/{anqore.pk}/events").json()
+    assert "geheime titel" not in page and "geheime titel" not in str(events)
+    assert "niet zichtbaar voor uw rol" in page
+    client.force_login(users["company_a"])
+    assert "geheime titel" in client.get(reverse("trajectories:detail", args=[anqore.pk])).content.decode()

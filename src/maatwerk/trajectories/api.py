@@ -103,7 +103,7 @@ def list_events(request, trajectory_id: int):
     trajectory = _trajectory(request, trajectory_id)
     return [
         {**{f: getattr(e, f) for f in ("id", "kind", "to_phase", "effective_date", "not_after", "recorded_at", "note", "source", "payload")}, "actor": e.actor_name}
-        for e in services.ordered_events(trajectory)
+        for e in permissions.visible_events(request.user, services.ordered_events(trajectory))
     ]
 
 

@@ -97,3 +97,15 @@ def can_submit_documents(user, trajectory: Trajectory) -> bool:
 def can_write_amvi_advice(user, trajectory: Trajectory) -> bool:
     role = role_of(user)
     return role == Role.PROGRAMME or (role == Role.AMVI and can_view_trajectory(user, trajectory))
+
+
+def visible_events(user, events):
+    """Events for display: a document event about a document the user may not see keeps its date and
+    kind but loses its title and payload (the title of a business case is itself confidential)."""
+    allowed = set(visible_documents(user).values_list("pk", flat=True))
+    out = []
+    for event in events:
+        if event.kind == "document" and event.payload.get("document") not in allowed:
+            event.note, event.payload, event.source = "Document (niet zichtbaar voor uw rol)", {}, ""
+        out.append(event)
+    return out

@@ -41,7 +41,7 @@ def detail(request, pk):
     checklist = workflow.gate_checklist(state.phase, facts)
     may_move = permissions.can_transition(request.user, trajectory)
     documents = permissions.visible_documents(request.user).filter(trajectory=trajectory)
-    events = services.ordered_events(trajectory)
+    events = permissions.visible_events(request.user, services.ordered_events(trajectory))
     return render(
         request,
         "trajectories/detail.html",
