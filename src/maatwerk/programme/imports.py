@@ -1,0 +1,64 @@
+"""Importing milestones from CSV (company reports or the programme's planning), all or nothing.
+
+Columns: ``company, project, kind, planned, forecast, actual, note``; ``project`` may be empty when
+the company has one project. Dates as YYYY-MM-DD. A milestone that exists (same project and kind)
+is updated; errors name the file, line and column and nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from maatwerk.core.csvfiles import csv_rows
+from maatwerk.finance.models import Project
+from maatwerk.registry.eutl import ImportFileError
+
+from .models import Milestone, MilestoneKind
+
+COLUMNS = ("company", "project", "kind", "planned", "forecast", "actual", "note")
+
+
+def _date(value: str, file_name: str, line: int, column: str, required: bool = False) -> dt.date | None:
+    if not value:
+        if required:
+            raise ImportFileError(file_name, "datum ontbreekt", line, column)
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ImportFileError(file_name, f"{value!r} is geen datum JJJJ-MM-DD", line, column) from None
+
+
+def _project(row: dict, file_name: str, line: int) -> Project:
+    qs = Project.objects.filter(trajectory__company__name=row["company"])
+    if not qs.exists():
+        raise ImportFileError(file_name, f"onbekend bedrijf {row['company']!r}", line, "company")
+    if row["project"]:
+        qs = qs.filter(name=row["project"])
+    projects = list(qs[:2])
+    if len(projects) != 1:
+        problem = "onbekend project" if not projects else "meerdere projecten; vul de kolom project in"
+        raise ImportFileError(file_name, f"{problem} bij {row['company']}", line, "project")
+    return projects[0]
+
+
+def import_milestones(data: bytes, file_name: str) -> dict:
+    counts = {"created": 0, "updated": 0}
+    with transaction.atomic():
+        for line, row in csv_rows(data, file_name, COLUMNS):
+            if row["kind"] not in MilestoneKind.values:
+                raise ImportFileError(file_name, f"onbekende mijlpaal {row['kind']!r}; kies uit {', '.join(MilestoneKind.values)}", line, "kind")
+            planned = _date(row["planned"], file_name, line, "planned", required=True)
+            forecast = _date(row["forecast"], file_name, line, "forecast")
+            actual = _date(row["actual"], file_name, line, "actual")
+            if actual and actual > dt.date.today():
+                raise ImportFileError(file_name, "een gerealiseerde datum ligt niet in de toekomst", line, "actual")
+            _, created = Milestone.objects.update_or_create(
+                project=_project(row, file_name, line),
+                kind=row["kind"],
+                defaults={"planned": planned, "forecast": forecast, "actual": actual, "note": row["note"], "source": file_name},
+            )
+            counts["created" if created else "updated"] += 1
+    return counts
