@@ -8,7 +8,7 @@ EUTL_NL := $(SHARED)/data/eutl/installations-NL.csv
 PG_URL ?= postgres://postgres@127.0.0.1:5432/maatwerk
 PYTEST_ARGS ?=
 
-.PHONY: install system-packages demo serve test test-sqlite test-postgres bench fuzz clean
+.PHONY: install system-packages demo serve test test-sqlite test-postgres bench fuzz load clean
 
 install: $(STAMP) system-packages
 
@@ -63,6 +63,9 @@ bench: install
 
 fuzz: install
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-500} $(BIN)/pytest tests/api -q
+
+load: install
+	$(BIN)/python benchmarks/load.py --users $${LOAD_USERS:-50} --seconds $${LOAD_SECONDS:-60}
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache
