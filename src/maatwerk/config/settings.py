@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "maatwerk.core",
     "maatwerk.registry",
     "maatwerk.trajectories",
@@ -61,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "maatwerk.accounts.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "maatwerk.core.middleware.ContentSecurityPolicyMiddleware",
@@ -71,6 +75,10 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses logins while an account or address is locked out
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Two-factor authentication (TOTP) for staff roles: required in production, optional elsewhere.
+REQUIRE_2FA = os.environ.get("MAATWERK_REQUIRE_2FA", "1" if PRODUCTION else "0") == "1"
+OTP_TOTP_ISSUER = "Maatwerk verduurzaming industrie"
+
 AXES_FAILURE_LIMIT = 5  # failed logins before a lock-out
 AXES_COOLOFF_TIME = 1  # hours
 AXES_RESET_ON_SUCCESS = True

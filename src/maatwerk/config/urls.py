@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("inloggen/", auth_views.LoginView.as_view(), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("maatwerk.accounts.urls")),
     path("api/v1/", api.urls),
     path("api/public/v1/", public_api.urls),
     path("", include("maatwerk.registry.urls")),
