@@ -7,7 +7,9 @@ import os
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
@@ -26,6 +28,17 @@ internal = schemathesis.openapi.from_dict(internal_api.get_openapi_schema())
 internal.app = get_wsgi_application()
 public = schemathesis.openapi.from_dict(public_api.get_openapi_schema())
 public.app = internal.app
+
+
+@pytest.fixture(autouse=True)
+def keep_test_connection():
+    """The raw WSGI app closes the database connection after each request (request_finished), which
+    would end the test's transaction on PostgreSQL; Django's own test client detaches that handler too."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
