@@ -22,6 +22,14 @@ def _trajectory_for(user, pk):
     return trajectory
 
 
+def _for_programme(request, pk, refusal: str):
+    """The trajectory, if the user may see it and is the programme team (which alone records these)."""
+    trajectory = _trajectory_for(request.user, pk)
+    if not permissions.can_transition(request.user, trajectory):
+        raise PermissionDenied(refusal)
+    return trajectory
+
+
 @login_required
 def board(request):
     form = AsOfForm(request.GET)
@@ -81,9 +89,7 @@ def detail(request, pk):
 @login_required
 @require_POST
 def move(request, pk):
-    trajectory = _trajectory_for(request.user, pk)
-    if not permissions.can_transition(request.user, trajectory):
-        raise PermissionDenied("Alleen het programmateam zet trajecten in een volgende fase.")
+    trajectory = _for_programme(request, pk, "Alleen het programmateam zet trajecten in een volgende fase.")
     form = TransitionForm(request.POST)
     if not form.is_valid():
         request.session["refused"] = [error_summary(form)]
@@ -158,9 +164,7 @@ def amvi_advice(request, pk):
 @login_required
 @require_POST
 def respond(request, pk, item_pk):
-    trajectory = _trajectory_for(request.user, pk)
-    if not permissions.can_transition(request.user, trajectory):
-        raise PermissionDenied("Alleen het programmateam legt de reactie van het kabinet vast.")
+    trajectory = _for_programme(request, pk, "Alleen het programmateam legt de reactie van het kabinet vast.")
     item = get_object_or_404(AmviItem, pk=item_pk, advice__trajectory=trajectory)
     form = ResponseForm(request.POST)
     if form.is_valid():
@@ -178,9 +182,7 @@ def respond(request, pk, item_pk):
 @login_required
 @require_POST
 def parliament(request, pk):
-    trajectory = _trajectory_for(request.user, pk)
-    if not permissions.can_transition(request.user, trajectory):
-        raise PermissionDenied("Alleen het programmateam legt vast dat de Kamer is geïnformeerd.")
+    trajectory = _for_programme(request, pk, "Alleen het programmateam legt vast dat de Kamer is geïnformeerd.")
     form = ParliamentForm(request.POST)
     if form.is_valid():
         services.inform_parliament(trajectory, form.cleaned_data["informed_on"], form.cleaned_data["kamerstuk"], actor=request.user)
@@ -193,9 +195,7 @@ def parliament(request, pk):
 @login_required
 @require_POST
 def eligibility(request, pk):
-    trajectory = _trajectory_for(request.user, pk)
-    if not permissions.can_transition(request.user, trajectory):
-        raise PermissionDenied("Alleen het programmateam wijzigt de toelatingsgegevens.")
+    trajectory = _for_programme(request, pk, "Alleen het programmateam wijzigt de toelatingsgegevens.")
     form = EligibilityForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Niet opgeslagen: " + error_summary(form))
