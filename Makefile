@@ -62,7 +62,7 @@ bench: install
 	@for script in benchmarks/bench_*.py; do echo "== $$script =="; $(BIN)/python $$script || exit 1; done
 
 fuzz: install
-	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-500} $(BIN)/pytest tests/api -q
+	FUZZ_RANDOM=1 FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-500} $(BIN)/pytest tests/api -q
 
 load: install
 	$(BIN)/python benchmarks/load.py --users $${LOAD_USERS:-50} --seconds $${LOAD_SECONDS:-60}

@@ -21,6 +21,7 @@ from maatwerk.portal.api import api as public_api
 from ..helpers import make_user
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
+RANDOM = os.environ.get("FUZZ_RANDOM") == "1"  # make fuzz explores; make test replays the same examples
 CHECKS = [not_a_server_error, response_schema_conformance]
 CSRF = "fuzzfuzzfuzzfuzzfuzzfuzzfuzzfuzz"  # same value in cookie and header passes Django's CSRF check
 
@@ -48,12 +49,12 @@ def session_cookie(demo, client):
 
 
 @internal.parametrize()
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None, derandomize=not RANDOM)
 def test_internal_api(case, session_cookie):
     case.call_and_validate(cookies=session_cookie, headers={"X-CSRFToken": CSRF}, checks=CHECKS)
 
 
 @public.parametrize()
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None, derandomize=not RANDOM)
 def test_public_api(case, demo):
     case.call_and_validate(checks=CHECKS)

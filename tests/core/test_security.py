@@ -61,3 +61,9 @@ def test_password_validators_refuse_weak_passwords():
     with pytest.raises(ValidationError):
         validate_password("wachtwoord")
     validate_password("een-lang-en-ongewoon-wachtwoord-2026")
+
+
+@pytest.mark.parametrize("url", ["/api/public/v1/documents/?company=a%00b", "/documenten/?bedrijf=%00", "/register/?country=N%00"])
+def test_nul_bytes_are_refused_not_crashed_on(client, url):
+    response = client.get(url)
+    assert response.status_code == 400 and "NUL" in response.content.decode()

@@ -50,7 +50,7 @@ def test_transition_answers_201_409_422(users, client):
     assert refused.status_code == 409
     assert "businesscase" in refused.json()["detail"].lower() or "concept" in refused.json()["detail"].lower()
     assert Event.objects.count() == count
-    for body in [{"to": "withdrawn"}, {"to": "withdrawn", "date": "10-01-2026"}, {"date": "2026-01-10"}]:
+    for body in [{"to": "withdrawn"}, {"to": "withdrawn", "date": "10-01-2026"}, {"date": "2026-01-10"}, {"to": "withdrawn", "date": "2026-01-10", "note": "a\u0000b"}]:
         assert client.post(url, body, content_type="application/json").status_code == 422
     assert client.post(url, "not json", content_type="application/json").status_code in (400, 422)
     ok = client.post(url, {"to": "withdrawn", "date": "2026-01-10", "note": "Gestopt."}, content_type="application/json")

@@ -54,9 +54,9 @@ class DocumentOut(Schema):
 
 
 class TransitionIn(Schema):
-    to: str = Field(..., description="Nieuwe fase, bijv. eop_signed")
+    to: str = Field(..., description="Nieuwe fase, bijv. eop_signed", max_length=30, pattern=r"^[a-z_]+$")
     date: dt.date = Field(..., description="Datum van de overgang (JJJJ-MM-DD)")
-    note: str = ""
+    note: str = Field("", max_length=5000, pattern=r"^[^\x00]*$", description="Toelichting (bij een exit: de reden)")
     version: int | None = Field(None, description="Versie waarop de wijziging gebaseerd is (optimistische vergrendeling)")
 
 
