@@ -27,7 +27,14 @@ api = NinjaAPI(
 
 @api.exception_handler(ValidationError)
 def validation_error(request, exc):
-    return api.create_response(request, {"detail": exc.errors}, status=422)
+    """422 in one shape for every endpoint: a readable ``detail`` and ``errors`` per field (query.x, body.y)."""
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        loc = [str(part) for part in error.get("loc", ())]
+        key = ".".join([loc[0], *loc[2:]] if len(loc) > 1 and loc[1] == loc[0] else loc) or "invoer"
+        errors.setdefault(key, []).append(str(error.get("msg", "ongeldig")))
+    detail = "; ".join(f"{key}: {' '.join(msgs)}" for key, msgs in errors.items())
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
 
 
 @api.exception_handler(AuthenticationError)

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from maatwerk.core.locking import VersionedAdmin
+
 from .models import BusinessCase, PriceDeck, PricePoint, Project
 
 
@@ -16,14 +18,14 @@ class PriceDeckAdmin(admin.ModelAdmin):
     inlines = [PricePointInline]
 
 
-class BusinessCaseInline(admin.StackedInline):
-    model = BusinessCase
-    extra = 0
-
-
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(VersionedAdmin, admin.ModelAdmin):
     list_display = ("name", "trajectory", "target_year", "co2_reduction_t", "support_max_eur", "levy_regime")
     list_filter = ("levy_regime", "target_year")
     search_fields = ("name", "trajectory__company__name")
-    inlines = [BusinessCaseInline]
+
+
+@admin.register(BusinessCase)
+class BusinessCaseAdmin(VersionedAdmin, admin.ModelAdmin):
+    list_display = ("project", "start_year", "lifetime_years", "illustrative", "updated_at")
+    search_fields = ("project__name", "project__trajectory__company__name")

@@ -1,9 +1,15 @@
+from django.db import transaction
+from django.forms.models import model_to_dict
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
+from ninja.responses import Status
 
+from maatwerk.core.forms import error_summary
+from maatwerk.core.locking import StaleEdit
 from maatwerk.trajectories import permissions
 
 from .decks import find_deck
+from .forms import ProjectForm
 from .models import PriceDeck
 from .selectors import visible_projects
 from .services import evaluate
@@ -31,6 +37,40 @@ class ProjectOut(Schema):
     financial_securities: bool
     state_aid_framework: str
     public_source: str
+    version: int
+
+
+TEXT = r"^[^\x00]*$"
+
+
+class ProjectPatch(Schema):
+    """The fields to change; every other field keeps its value. ``version`` is the version the change is based on."""
+
+    version: int = Field(..., ge=0, description="Versie waarop de wijziging gebaseerd is (optimistische vergrendeling)")
+    name: str | None = Field(None, min_length=1, max_length=200, pattern=TEXT)
+    description: str | None = Field(None, max_length=20000, pattern=TEXT)
+    target_year: int | None = Field(None, ge=2020, le=2060)
+    baseline_period: str | None = Field(None, max_length=40, pattern=TEXT)
+    baseline_emissions_t: float | None = Field(None, ge=0)
+    co2_reduction_t: float | None = Field(None, ge=0)
+    additional_reduction_public_t: float | None = Field(None, ge=0)
+    nox_reduction_t: float | None = Field(None, ge=0)
+    nh3_reduction_t: float | None = Field(None, ge=0)
+    investment_eur: float | None = Field(None, ge=0)
+    support_max_eur: float | None = Field(None, ge=0)
+    legally_required: bool | None = None
+    generic_instruments_checked: bool | None = None
+    financial_securities: bool | None = None
+    public_source: str | None = Field(None, max_length=20000, pattern=TEXT)
+
+
+class Detail(Schema):
+    detail: str
+
+
+class Invalid(Schema):
+    detail: str
+    errors: dict[str, list[str]]
 
 
 def _project_out(p) -> dict:
@@ -69,3 +109,31 @@ def get_evaluation(request, project_id: int, deck: str | None = None, regime: st
 
         raise HttpError(422, str(exc)) from None
     return ev.summary(confidential=permissions.can_view_confidential(request.user, project.trajectory))
+
+
+@router.patch(
+    "/projects/{project_id}",
+    response={200: ProjectOut, 403: Detail, 409: Detail, 422: Invalid},
+    summary="Project wijzigen (met versie: een verouderde wijziging wordt geweigerd met 409)",
+)
+def patch_project(request, project_id: int, body: ProjectPatch):
+    project = _project(request, project_id)
+    if not permissions.can_edit_project(request.user, project.trajectory):
+        return Status(403, {"detail": "Alleen het programmateam wijzigt de gegevens van een project."})
+    if body.version != project.version:  # stale: say so before judging the values (the write checks again)
+        return Status(409, {"detail": str(StaleEdit(project, body.version))})
+    changes = body.model_dump(exclude_unset=True)
+    data = {k: ("" if v is None else v) for k, v in model_to_dict(project, fields=ProjectForm._meta.fields).items()}
+    for key, value in changes.items():
+        if value is None and key in ("name", "target_year", "legally_required", "generic_instruments_checked", "financial_securities"):
+            return Status(422, {"detail": f"{key}: mag niet leeg zijn.", "errors": {key: ["Mag niet leeg zijn."]}})
+        data[key] = "" if value is None else value
+    form = ProjectForm(data, instance=project)
+    if not form.is_valid():
+        return Status(422, {"detail": error_summary(form), "errors": {k: list(v) for k, v in form.errors.items()}})
+    try:
+        with transaction.atomic():
+            form.save()
+    except StaleEdit as exc:
+        return Status(409, {"detail": str(exc)})
+    return Status(200, _project_out(project))

@@ -145,6 +145,7 @@ class BusinessCase(models.Model):
     notes = models.TextField(_("toelichting"), blank=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=0, help_text=_("Optimistische vergrendeling: verhoogd bij elke wijziging."))
 
     class Meta:
         verbose_name = _("businesscase")

@@ -6,4 +6,6 @@ app_name = "finance"
 urlpatterns = [
     path("projecten/", views.project_list, name="projects"),
     path("projecten/<int:pk>/", views.project_detail, name="project"),
+    path("projecten/<int:pk>/bewerken/", views.project_edit, name="project_edit"),
+    path("projecten/<int:pk>/businesscase/", views.business_case_edit, name="business_case_edit"),
 ]

@@ -1,13 +1,18 @@
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 
 from maatwerk.core.charts import Series, line_chart, tornado_chart
 from maatwerk.engine import levy
 from maatwerk.trajectories import permissions
 
+from maatwerk.core.views import edit_page
+
 from .decks import find_deck
-from .models import PriceDeck, Technique
+from .forms import BusinessCaseForm, ProjectForm
+from .models import BusinessCase, PriceDeck, Technique
 from .selectors import visible_projects
 from .services import evaluate, sensitivity
 
@@ -18,11 +23,48 @@ def project_list(request):
     return render(request, "finance/project_list.html", {"projects": projects, "decks": PriceDeck.objects.all()})
 
 
-@login_required
-def project_detail(request, pk):
-    project = visible_projects(request.user).filter(pk=pk).first()
+def _project_for(user, pk):
+    project = visible_projects(user).filter(pk=pk).first()
     if project is None:
         raise Http404("Geen project met dit nummer dat u mag zien.")
+    return project
+
+
+@login_required
+def project_edit(request, pk):
+    project = _project_for(request.user, pk)
+    if not permissions.can_edit_project(request.user, project.trajectory):
+        raise PermissionDenied("Alleen het programmateam wijzigt de gegevens van een project.")
+    form = ProjectForm(request.POST or None, instance=project)
+    return edit_page(
+        request, form, title=f"Project bewerken: {project}", back_url=reverse("finance:project", args=[project.pk]),
+        back_label=project.name, saved=f"Project {project.name} opgeslagen.",
+        intro="Publieke cijfers en afspraken van het project. Wat hier staat kan (na publicatie) op de publieke site verschijnen.",
+    )
+
+
+@login_required
+def business_case_edit(request, pk):
+    project = _project_for(request.user, pk)
+    if not permissions.can_edit_business_case(request.user, project.trajectory):
+        raise PermissionDenied("Alleen het programmateam en het bedrijf zelf wijzigen de businesscase.")
+    try:
+        case = project.business_case
+    except BusinessCase.DoesNotExist:
+        case = BusinessCase(project=project, start_year=project.target_year - 3, lifetime_years=15, hurdle_rate=0.08, capex_schedule=[])
+    form = BusinessCaseForm(request.POST or None, instance=case)
+    if request.method == "POST" and form.is_valid():
+        form.instance.updated_by = request.user
+    return edit_page(
+        request, form, title=f"Businesscase: {project}", back_url=reverse("finance:project", args=[project.pk]),
+        back_label=project.name, saved=f"Businesscase van {project.name} opgeslagen.",
+        intro="Vertrouwelijke bedrijfsinformatie: alleen het programmateam, het bedrijf zelf en (na voorlegging) de AMVI zien deze cijfers.",
+    )
+
+
+@login_required
+def project_detail(request, pk):
+    project = _project_for(request.user, pk)
     confidential = permissions.can_view_confidential(request.user, project.trajectory)
     deck, deck_error = None, None
     if request.GET.get("deck"):
@@ -36,6 +78,9 @@ def project_detail(request, pk):
         "project": project,
         "ev": ev,
         "confidential": confidential,
+        "can_edit": permissions.can_edit_project(request.user, project.trajectory),
+        "can_edit_case": permissions.can_edit_business_case(request.user, project.trajectory),
+        "milestones": project.milestones.all(),
         "decks": PriceDeck.objects.all(),
         "deck_error": deck_error,
         "regimes": levy.regimes(),

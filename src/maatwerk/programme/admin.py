@@ -1,13 +1,19 @@
 from django.contrib import admin
 
+from maatwerk.core.locking import VersionedAdmin
+
 from .models import Budget, Consequence, EmissionReport, Milestone, OutlookAssumptions
 
 admin.site.register(Budget)
-admin.site.register(OutlookAssumptions)
+
+
+@admin.register(OutlookAssumptions)
+class OutlookAssumptionsAdmin(VersionedAdmin, admin.ModelAdmin):
+    pass
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(VersionedAdmin, admin.ModelAdmin):
     list_display = ("project", "kind", "planned", "forecast", "actual")
     list_filter = ("kind",)
 

@@ -3,12 +3,13 @@ import json
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from maatwerk.core.locking import VersionedModelForm
 from maatwerk.engine import workflow
 
-from .models import OutlookAssumptions
+from .models import Milestone, OutlookAssumptions
 
 
-class AssumptionsForm(forms.ModelForm):
+class AssumptionsForm(VersionedModelForm):
     conversion_overrides = forms.CharField(
         label=_("Overgangskansen (handmatig)"),
         required=False,
@@ -36,3 +37,16 @@ class AssumptionsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance and self.instance.conversion_overrides:
             self.initial["conversion_overrides"] = json.dumps(self.instance.conversion_overrides)
+
+
+class MilestoneForm(VersionedModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["planned", "forecast", "actual", "note", "source"]
+        widgets = {
+            "planned": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "forecast": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "actual": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "note": forms.Textarea(attrs={"rows": 3}),
+            "source": forms.Textarea(attrs={"rows": 2}),
+        }

@@ -49,6 +49,16 @@ class Milestone(models.Model):
     def __str__(self) -> str:
         return f"{self.project}: {self.get_kind_display()}"
 
+    def clean(self):
+        import datetime as dt
+
+        if self.actual and self.actual > dt.date.today():
+            raise ValidationError({"actual": _("Een gerealiseerde datum ligt niet in de toekomst; gebruik de prognose.")})
+        for name in ("planned", "forecast", "actual"):
+            value = getattr(self, name)
+            if value and not 2000 <= value.year <= 2100:
+                raise ValidationError({name: _("Datum buiten 2000–2100.")})
+
 
 class EmissionReport(models.Model):
     """Verified emissions reported by the company for a project's scope (monitoring)."""
@@ -100,6 +110,7 @@ class OutlookAssumptions(models.Model):
     note = models.TextField(
         _("toelichting"), blank=True, default="Vertraging en onzekerheid zijn illustratieve aannames, geen gepubliceerde cijfers."
     )
+    version = models.PositiveIntegerField(default=0, help_text=_("Optimistische vergrendeling: verhoogd bij elke wijziging."))
 
     class Meta:
         verbose_name = _("aannames vooruitblik")

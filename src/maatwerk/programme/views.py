@@ -5,17 +5,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from maatwerk.accounts.models import Role, role_of
 from maatwerk.core.charts import bar_chart
-from maatwerk.core.forms import error_summary
+from maatwerk.core.views import edit_page
 from maatwerk.engine import monitoring
 from maatwerk.trajectories.forms import AsOfForm
 
 from . import services
-from .forms import AssumptionsForm
-from .models import OutlookAssumptions
+from .forms import AssumptionsForm, MilestoneForm
+from .models import Milestone, OutlookAssumptions
 
 
 def _programme_only(user):
@@ -89,15 +90,24 @@ def _histogram(values, bins=12):
 @login_required
 def assumptions(request):
     _programme_only(request.user)
-    if request.method != "POST":
-        return redirect("programme:dashboard")
-    form = AssumptionsForm(request.POST, instance=OutlookAssumptions.current())
-    if form.is_valid():
-        form.save()
-        messages.success(request, "Aannames van de vooruitblik opgeslagen.")
-    else:
-        messages.error(request, "Niet opgeslagen: " + error_summary(form))
-    return redirect("programme:dashboard")
+    form = AssumptionsForm(request.POST or None, instance=OutlookAssumptions.current())
+    return edit_page(
+        request, form, title="Aannames van de vooruitblik", back_url=reverse("programme:dashboard"), back_label="Programmadashboard",
+        saved="Aannames van de vooruitblik opgeslagen.",
+        intro="De vooruitblik rekent met deze aannames. Lege overgangskansen worden afgeleid uit de historie van het programma.",
+    )
+
+
+@login_required
+def milestone_edit(request, pk):
+    _programme_only(request.user)
+    milestone = get_object_or_404(Milestone.objects.select_related("project__trajectory__company"), pk=pk)
+    form = MilestoneForm(request.POST or None, instance=milestone)
+    return edit_page(
+        request, form, title=f"Mijlpaal bijwerken: {milestone}", back_url=reverse("finance:project", args=[milestone.project_id]),
+        back_label=milestone.project.name, saved=f"Mijlpaal {milestone.get_kind_display().lower()} opgeslagen.",
+        intro="Leg de prognose vast zodra een datum verschuift en de gerealiseerde datum zodra de mijlpaal gehaald is.",
+    )
 
 
 @login_required

@@ -89,6 +89,17 @@ def can_transition(user, trajectory: Trajectory) -> bool:
     return role_of(user) == Role.PROGRAMME
 
 
+def can_edit_project(user, trajectory: Trajectory) -> bool:
+    """The project's public figures, agreements and milestones: the programme team records them."""
+    return role_of(user) == Role.PROGRAMME
+
+
+def can_edit_business_case(user, trajectory: Trajectory) -> bool:
+    """The business case: the programme team, and the company itself (it supplies the figures)."""
+    role = role_of(user)
+    return role == Role.PROGRAMME or (role == Role.COMPANY and _membership(user).company_id == trajectory.company_id)
+
+
 def can_submit_documents(user, trajectory: Trajectory) -> bool:
     role = role_of(user)
     return role == Role.PROGRAMME or (role == Role.COMPANY and _membership(user).company_id == trajectory.company_id)
