@@ -1,10 +1,31 @@
-"""Every page and API endpoint as every role: the expected status, and no confidential business
-information of AnQore for a role without the right to it."""
+"""Every URL and API operation, read and write, as every role.
+
+For each route of the URL configuration (and each method of each API operation) the matrix below
+says what each role gets. The test asserts that status; that a refused write wrote nothing; that an
+allowed write did write; and that no confidential business information of AnQore reaches a role
+without the right to it. A completeness test fails when a route or API operation has no row here, so
+a new URL cannot slip past. The admin is checked separately: none of the roles is staff, so every
+admin URL sends each of them to the admin login, for reads and writes alike.
+"""
+
+import dataclasses
+import datetime as dt
+import json
+import re
+from collections.abc import Callable
 
 import pytest
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from maatwerk.api.api import api as internal_api
 from maatwerk.finance.models import BusinessCase, Project
+from maatwerk.portal.api import api as public_api
+from maatwerk.programme.models import Milestone, OutlookAssumptions
+from maatwerk.registry.models import Installation
+from maatwerk.reporting.services import OVERVIEWS
 from maatwerk.trajectories import services
+from maatwerk.trajectories.models import AmviAdvice, AmviItem, Document, Event, ParliamentNotice, Trajectory
 
 from ..helpers import trajectory
 
@@ -12,30 +33,181 @@ PDF = b"%PDF-1.4\n%%EOF\n"
 ROLES = ("anonymous", "nobody", "company_a", "company_b", "amvi", "province", "programme")
 SECRET = ["MATRIX-GEHEIM-5150", "31415926"]
 MAY_SEE_ANQORE_SECRETS = {"company_a", "amvi", "programme"}
+L = "login"  # redirect to the login page (web) or 401 (API)
+LP = "login page"  # redirect to the login page, also under /api/ (the API's documentation pages)
 
-# status per role, in the order of ROLES; "login" = redirect to the login page (web) or 401 (API)
+# expected status per role, in the order of ROLES
 OPEN = (200,) * 7
-LOGIN_ANY = ("login", 200, 200, 200, 200, 200, 200)
-PROGRAMME_ONLY = ("login", 403, 403, 403, 403, 403, 200)
-ANQORE_OBJECT = ("login", 404, 200, 404, 200, 200, 200)  # AnQore: own company, put to the AMVI, Limburg's
+LOGIN_ANY = (L, 200, 200, 200, 200, 200, 200)
+PROGRAMME_ONLY = (L, 403, 403, 403, 403, 403, 200)
+ANQORE_OBJECT = (L, 404, 200, 404, 200, 200, 200)  # AnQore: own company, put to the AMVI, Limburg's
+POST_ONLY = (L, 405, 405, 405, 405, 405, 405)
 
 
-def matrix(ids):
-    t, p, doc = ids["trajectory"], ids["project"], ids["document"]
-    return [
-        ("/", OPEN), ("/documenten/", OPEN), ("/open-data/", OPEN), ("/open-data/projecten.json", OPEN),
-        ("/bedrijven/anqore/", OPEN), ("/register/", OPEN), ("/register/bedrijven/anqore/", OPEN),
-        ("/rapportage/voortgangsbrief/", OPEN), ("/api/public/v1/projects/", OPEN), ("/api/public/v1/documents/", OPEN),
-        ("/trajecten/", LOGIN_ANY), ("/projecten/", LOGIN_ANY), ("/rapportage/overzichten/", LOGIN_ANY),
-        ("/rapportage/overzichten/steun.csv", LOGIN_ANY),
-        (f"/trajecten/{t}/", ANQORE_OBJECT), (f"/projecten/{p}/", ANQORE_OBJECT),
-        (f"/documenten/{doc}/bestand/", ("login", 404, 200, 404, 200, 404, 200)),
-        ("/programma/", PROGRAMME_ONLY), ("/monitoring/", PROGRAMME_ONLY),
-        ("/api/v1/trajectories/", LOGIN_ANY), ("/api/v1/projects/", LOGIN_ANY), ("/api/v1/documents/", LOGIN_ANY),
-        (f"/api/v1/trajectories/{t}", ANQORE_OBJECT), (f"/api/v1/trajectories/{t}/events", ANQORE_OBJECT),
-        (f"/api/v1/projects/{p}", ANQORE_OBJECT), (f"/api/v1/projects/{p}/evaluation", ANQORE_OBJECT),
-        ("/admin/", ("login", 302, 302, 302, 302, 302, 302)),
+def programme_writes(ok):  # on AnQore: the others who see it are refused (403), who don't, get 404
+    return (L, 404, 403, 404, 403, 403, ok)
+
+
+@dataclasses.dataclass
+class Case:
+    route: str  # URL name, or "METHOD /api/path" for an API operation
+    method: str
+    url: Callable[[dict], str]
+    expected: tuple
+    data: Callable[[dict], dict] | None = None
+    writes: bool = False  # an allowed request must change the data
+    json: bool = False
+
+
+def G(route, url, expected):
+    return Case(route, "GET", url if callable(url) else (lambda ids, u=url: u), expected)
+
+
+def P(route, url, expected, data=None, writes=True, method="POST", as_json=False):
+    return Case(route, method, url, expected, data or (lambda ids: {}), writes, as_json)
+
+
+def version(model, pk):
+    return model.objects.get(pk=pk).version
+
+
+def pause_or_resume(ids) -> str:
+    """A move the rules allow now: pause, or (when paused already) back to the phase before the pause."""
+    t = Trajectory.objects.get(pk=ids["trajectory"])
+    state = services.state_as_of(t)
+    return state.phase_before_pause if state.phase == "paused" else "paused"
+
+
+def project_form(ids):
+    p = Project.objects.get(pk=ids["project"])
+    return {"name": p.name, "levy_regime": p.levy_regime, "target_year": p.target_year, "co2_reduction_t": p.co2_reduction_t,
+            "baseline_emissions_t": p.baseline_emissions_t, "public_source": "matrix", "version": p.version}
+
+
+def business_case_form(ids):
+    bc = BusinessCase.objects.get(project_id=ids["project"])
+    return {"start_year": bc.start_year, "lifetime_years": bc.lifetime_years, "hurdle_rate": bc.hurdle_rate,
+            "capex_schedule": json.dumps(bc.capex_schedule), "opex_delta_eur_per_year": bc.opex_delta_eur_per_year,
+            "gas_delta_mwh_per_year": 0, "electricity_delta_mwh_per_year": 0, "hydrogen_delta_kg_per_year": 0,
+            "co2_stored_t_per_year": 0, "ets_covered_reduction_t_per_year": 0, "other_income_eur_per_year": 0,
+            "illustrative": "on", "notes": bc.notes, "version": bc.version}
+
+
+def upload(ids):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {"doc_type": "other", "title": "Matrixbrief", "confidentiality": "internal",
+            "file": SimpleUploadedFile("brief.pdf", PDF, content_type="application/pdf")}
+
+
+def matrix() -> list[Case]:
+    t = lambda ids: ids["trajectory"]  # noqa: E731
+    today = dt.date.today().isoformat()
+    cases = [
+        # public site, register, open data, progress letter
+        G("portal:home", "/", OPEN),
+        G("portal:company", "/bedrijven/anqore/", OPEN),
+        G("portal:documents", "/documenten/", OPEN),
+        G("portal:document_file", lambda ids: f"/documenten/{ids['public_document']}/download/", OPEN),
+        G("portal:open_data", "/open-data/", OPEN),
+        G("registry:ranking", "/register/", OPEN),
+        G("registry:companies", "/register/bedrijven/", OPEN),
+        G("registry:company", "/register/bedrijven/anqore/", OPEN),
+        G("registry:installation", lambda ids: f"/register/installaties/{ids['installation']}/", OPEN),
+        G("reporting:letter", "/rapportage/voortgangsbrief/", OPEN),
+        # logging in and out, second factor
+        G("login", "/inloggen/", OPEN),
+        P("login", lambda ids: "/inloggen/", OPEN, lambda ids: {"username": "t-anqore", "password": "fout"}, writes=False),
+        G("logout", "/uitloggen/", (405,) * 7),
+        P("logout", lambda ids: "/uitloggen/", (302,) * 7, writes=False),
+        G("accounts:two_factor", "/tweestaps/", LOGIN_ANY),
+        P("accounts:two_factor", lambda ids: "/tweestaps/", LOGIN_ANY, lambda ids: {"token": "000000"}, writes=False),
+        # the programme's pages
+        G("trajectories:board", "/trajecten/", LOGIN_ANY),
+        G("trajectories:detail", lambda ids: f"/trajecten/{t(ids)}/", ANQORE_OBJECT),
+        G("trajectories:download", lambda ids: f"/documenten/{ids['document']}/bestand/", (L, 404, 200, 404, 200, 404, 200)),
+        G("finance:projects", "/projecten/", LOGIN_ANY),
+        G("finance:project", lambda ids: f"/projecten/{ids['project']}/", ANQORE_OBJECT),
+        G("programme:dashboard", "/programma/", PROGRAMME_ONLY),
+        G("programme:monitoring", "/monitoring/", PROGRAMME_ONLY),
+        G("reporting:overviews", "/rapportage/overzichten/", LOGIN_ANY),
+        # writes on a trajectory: GET is not allowed, POST by role
+        G("trajectories:move", lambda ids: f"/trajecten/{t(ids)}/overgang/", POST_ONLY),
+        P("trajectories:move", lambda ids: f"/trajecten/{t(ids)}/overgang/", programme_writes(302),
+          lambda ids: {"to": pause_or_resume(ids), "date": today, "note": "matrix", "version": version(Trajectory, ids["trajectory"])}),
+        G("trajectories:upload", lambda ids: f"/trajecten/{t(ids)}/documenten/", POST_ONLY),
+        P("trajectories:upload", lambda ids: f"/trajecten/{t(ids)}/documenten/", (L, 404, 302, 404, 403, 403, 302), upload),
+        G("trajectories:amvi_advice", lambda ids: f"/trajecten/{t(ids)}/amvi-advies/", POST_ONLY),
+        P("trajectories:amvi_advice", lambda ids: f"/trajecten/{t(ids)}/amvi-advies/", (L, 404, 403, 404, 302, 403, 302),
+          lambda ids: {"concept_submitted_on": "2025-03-01", "advice_date": "2025-04-01", "feasibility": "positive",
+                       "cost_effectiveness": "positive", "ambition": "positive", "summary": "matrix", "items": "advies: meer"}),
+        G("trajectories:respond", lambda ids: f"/trajecten/{t(ids)}/amvi-punten/{ids['item']}/reactie/", POST_ONLY),
+        P("trajectories:respond", lambda ids: f"/trajecten/{t(ids)}/amvi-punten/{ids['item']}/reactie/", programme_writes(302),
+          lambda ids: {"response": "adopted", "reason": "matrix"}),
+        G("trajectories:parliament", lambda ids: f"/trajecten/{t(ids)}/kamer/", POST_ONLY),
+        P("trajectories:parliament", lambda ids: f"/trajecten/{t(ids)}/kamer/", programme_writes(302),
+          lambda ids: {"informed_on": today, "kamerstuk": "29826-999"}),
+        G("trajectories:eligibility", lambda ids: f"/trajecten/{t(ids)}/toelating/", POST_ONLY),
+        P("trajectories:eligibility", lambda ids: f"/trajecten/{t(ids)}/toelating/", programme_writes(302),
+          lambda ids: {"top20": "true", "climate_plan_target_year": "2049", "willing_to_invest_in_nl": "true",
+                       "financial_securities": "matrix", "version": version(Trajectory, ids["trajectory"])}),
+        # edit pages with optimistic locking
+        G("finance:project_edit", lambda ids: f"/projecten/{ids['project']}/bewerken/", programme_writes(200)),
+        P("finance:project_edit", lambda ids: f"/projecten/{ids['project']}/bewerken/", programme_writes(302), project_form),
+        G("finance:business_case_edit", lambda ids: f"/projecten/{ids['project']}/businesscase/", (L, 404, 200, 404, 403, 403, 200)),
+        P("finance:business_case_edit", lambda ids: f"/projecten/{ids['project']}/businesscase/", (L, 404, 302, 404, 403, 403, 302),
+          business_case_form),
+        G("programme:assumptions", "/programma/aannames/", PROGRAMME_ONLY),
+        P("programme:assumptions", lambda ids: "/programma/aannames/", (L, 403, 403, 403, 403, 403, 302),
+          lambda ids: {"delay_mean_years": 1.5, "reduction_sd": 0.1, "additional_share_when_unknown": 0.3,
+                       "conversion_overrides": "", "version": OutlookAssumptions.current().version}),
+        G("programme:milestone_edit", lambda ids: f"/monitoring/mijlpalen/{ids['milestone']}/", PROGRAMME_ONLY),
+        P("programme:milestone_edit", lambda ids: f"/monitoring/mijlpalen/{ids['milestone']}/", (L, 403, 403, 403, 403, 403, 302),
+          lambda ids: {"planned": "2029-01-01", "forecast": "2029-06-30", "note": "matrix", "source": "",
+                       "version": version(Milestone, ids["milestone"])}),
+        # internal API
+        G("GET /api/v1/companies/", "/api/v1/companies/", LOGIN_ANY),
+        G("GET /api/v1/companies/{company_id}", lambda ids: f"/api/v1/companies/{ids['company']}", LOGIN_ANY),
+        G("GET /api/v1/trajectories/", "/api/v1/trajectories/", LOGIN_ANY),
+        G("GET /api/v1/trajectories/{trajectory_id}", lambda ids: f"/api/v1/trajectories/{t(ids)}", ANQORE_OBJECT),
+        G("GET /api/v1/trajectories/{trajectory_id}/events", lambda ids: f"/api/v1/trajectories/{t(ids)}/events", ANQORE_OBJECT),
+        G("GET /api/v1/documents/", "/api/v1/documents/", LOGIN_ANY),
+        P("POST /api/v1/trajectories/{trajectory_id}/transitions", lambda ids: f"/api/v1/trajectories/{t(ids)}/transitions",
+          programme_writes(201), lambda ids: {"to": pause_or_resume(ids), "date": today, "note": "matrix",
+                                              "version": version(Trajectory, ids["trajectory"])}, as_json=True),
+        G("GET /api/v1/projects/", "/api/v1/projects/", LOGIN_ANY),
+        G("GET /api/v1/projects/{project_id}", lambda ids: f"/api/v1/projects/{ids['project']}", ANQORE_OBJECT),
+        P("PATCH /api/v1/projects/{project_id}", lambda ids: f"/api/v1/projects/{ids['project']}", programme_writes(200),
+          lambda ids: {"version": version(Project, ids["project"]), "public_source": "matrix-api"}, method="PATCH", as_json=True),
+        G("GET /api/v1/projects/{project_id}/evaluation", lambda ids: f"/api/v1/projects/{ids['project']}/evaluation", ANQORE_OBJECT),
+        G("api-1:openapi-json", "/api/v1/openapi.json", (LP, *LOGIN_ANY[1:])),
+        G("api-1:openapi-view", "/api/v1/docs", (LP, *LOGIN_ANY[1:])),
+        G("api-1:api-root", "/api/v1/", (404,) * 7),
+        # public API
+        G("GET /api/public/v1/companies/", "/api/public/v1/companies/", OPEN),
+        G("GET /api/public/v1/companies/{slug}", "/api/public/v1/companies/anqore", OPEN),
+        G("GET /api/public/v1/projects/", "/api/public/v1/projects/", OPEN),
+        G("GET /api/public/v1/documents/", "/api/public/v1/documents/", OPEN),
+        G("public-api-1:openapi-json", "/api/public/v1/openapi.json", OPEN),
+        G("public-api-1:openapi-view", "/api/public/v1/docs", OPEN),
+        G("public-api-1:api-root", "/api/public/v1/", (404,) * 7),
     ]
+    from maatwerk.portal.views import DATASETS
+
+    cases += [G("portal:download", f"/open-data/{name}.{fmt}", OPEN) for name in DATASETS for fmt in ("csv", "json")]
+    cases += [G("reporting:overview", f"/rapportage/overzichten/{name}.{fmt}", LOGIN_ANY) for name in OVERVIEWS for fmt in ("csv", "xlsx")]
+    return cases
+
+
+def fingerprint() -> tuple:
+    """What any write of these routes changes."""
+    return (
+        Event.objects.count(), Document.objects.count(), AmviAdvice.objects.count(), ParliamentNotice.objects.count(),
+        sorted(AmviItem.objects.values_list("pk", "response", "response_reason")),
+        sorted(Trajectory.objects.values_list("pk", "version")), sorted(Project.objects.values_list("pk", "version")),
+        sorted(BusinessCase.objects.values_list("pk", "version")), sorted(Milestone.objects.values_list("pk", "version")),
+        sorted(OutlookAssumptions.objects.values_list("pk", "version")),
+    )
 
 
 @pytest.fixture
@@ -46,7 +218,35 @@ def ids(users, settings, tmp_path):
     bc.notes, bc.opex_delta_eur_per_year = SECRET[0], 31415926.0
     bc.save()
     doc = services.add_document(anqore, "business_case", f"BC {SECRET[0]}", "confidential", data=PDF, file_name="bc.pdf")
-    return {"trajectory": anqore.pk, "project": Project.objects.get(trajectory=anqore).pk, "document": doc.pk}
+    public_doc = services.add_document(anqore, "other", "Openbare brief", "public", data=PDF, file_name="brief.pdf", published=True)
+    project = Project.objects.get(trajectory=anqore)
+    advice = AmviAdvice.objects.filter(trajectory=anqore).first()
+    if advice is None:
+        advice = AmviAdvice.objects.create(trajectory=anqore, concept_submitted_on=dt.date(2025, 3, 1), advice_date=dt.date(2025, 4, 1),
+                                           feasibility="positive", cost_effectiveness="positive", ambition="positive", summary="-")
+    item = AmviItem.objects.create(advice=advice, kind="advice", text="matrixpunt")
+    milestone = Milestone.objects.filter(project=project).first() or Milestone.objects.create(
+        project=project, kind="fid", planned=dt.date(2029, 1, 1))
+    return {"trajectory": anqore.pk, "project": project.pk, "document": doc.pk, "public_document": public_doc.pk,
+            "company": anqore.company_id, "installation": Installation.objects.first().eutl_id, "item": item.pk,
+            "milestone": milestone.pk}
+
+
+def body_of(response) -> str:
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return body.decode("utf-8", errors="replace")
+
+
+def assert_status(role, case, url, response, want):
+    where = f"{role} {case.method} {url}"
+    if want in (L, LP):
+        if url.startswith("/api/") and want == L:
+            assert response.status_code == 401, f"{where}: {response.status_code}, expected 401"
+        else:
+            location = response.get("Location", "")
+            assert response.status_code == 302 and "/inloggen/" in location, f"{where}: {response.status_code} {location}"
+    else:
+        assert response.status_code == want, f"{where}: {response.status_code}, expected {want}"
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -54,19 +254,91 @@ def test_route_role_matrix(role, users, ids, client):
     if role != "anonymous":
         client.force_login(users[role])
     index = ROLES.index(role)
-    for url, expected in matrix(ids):
-        response = client.get(url)
-        want = expected[index]
-        if want == "login":
-            if url.startswith("/api/"):
-                assert response.status_code == 401, f"{role} {url}: {response.status_code}"
-            else:
-                location = response.get("Location", "")
-                assert response.status_code == 302 and ("/inloggen/" in location or "/admin/login/" in location), f"{role} {url}"
+    for case in matrix():
+        url = case.url(ids)
+        before = fingerprint()
+        if case.method == "GET":
+            response = client.get(url)
+        elif case.json:
+            response = client.generic(case.method, url, json.dumps(case.data(ids)), content_type="application/json")
         else:
-            assert response.status_code == want, f"{role} {url}: {response.status_code}, expected {want}"
+            response = client.post(url, case.data(ids))
+        want = case.expected[index]
+        assert_status(role, case, url, response, want)
+        if case.method != "GET":
+            changed = fingerprint() != before
+            if want in (L, LP, 401, 403, 404, 405):
+                assert not changed, f"{role} {case.method} {url} was refused ({response.status_code}) but wrote"
+            elif case.writes:
+                assert changed, f"{role} {case.method} {url} answered {response.status_code} but wrote nothing"
         if response.status_code == 200 and role not in MAY_SEE_ANQORE_SECRETS:
-            body = b"".join(response.streaming_content) if response.streaming else response.content
-            text = body.decode("utf-8", errors="replace")
+            text = body_of(response)
             for secret in SECRET:
                 assert secret not in text, f"{secret} reached {role} at {url}"
+        if case.route == "logout" and role != "anonymous":
+            client.force_login(users[role])  # carry on as the same role
+
+
+def flat_routes(patterns=None, prefix="", namespace=""):
+    for p in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(p, URLResolver):
+            ns = ":".join(x for x in (namespace, p.namespace) if x)
+            yield from flat_routes(p.url_patterns, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern):
+            yield prefix + str(p.pattern), f"{namespace}:{p.name}" if namespace else p.name
+
+
+def api_operations(api, prefix):
+    schema = api.get_openapi_schema()
+    for path, operations in schema["paths"].items():
+        for method in operations:
+            yield f"{method.upper()} {path}"
+
+
+def test_every_route_and_api_operation_is_in_the_matrix():
+    covered = {case.route for case in matrix()}
+    covered_methods = {(case.route, case.method) for case in matrix()}
+    missing = []
+    for pattern, name in flat_routes():
+        if pattern.startswith("admin/"):
+            continue
+        if name.startswith(("api-1:", "public-api-1:")) and name.split(":")[1] not in ("openapi-json", "openapi-view", "api-root"):
+            continue  # API operations are checked per method below
+        if name not in covered:
+            missing.append(f"{name} ({pattern})")
+    for operation in [*api_operations(internal_api, "/api/v1"), *api_operations(public_api, "/api/public/v1")]:
+        if operation not in covered:
+            missing.append(operation)
+    assert not missing, f"routes without a row in the matrix: {missing}"
+    # every web route that accepts POST (a view that is not GET-only) is also tried with POST
+    for name in ("trajectories:move", "trajectories:upload", "finance:project_edit", "finance:business_case_edit",
+                 "programme:assumptions", "programme:milestone_edit", "accounts:two_factor", "login", "logout"):
+        assert (name, "POST") in covered_methods, name
+
+
+def admin_urls() -> list[str]:
+    urls = [reverse("admin:index"), reverse("admin:password_change"), reverse("admin:jsi18n"), reverse("admin:autocomplete"),
+            reverse("admin:view_on_site", args=[1, 1])]
+    for model in admin.site._registry:
+        info = model._meta.app_label, model._meta.model_name
+        obj = model._default_manager.order_by("pk").first()
+        pk = obj.pk if obj is not None else 1
+        urls += [reverse("admin:app_list", args=[info[0]]), reverse("admin:%s_%s_changelist" % info), reverse("admin:%s_%s_add" % info),
+                 reverse("admin:%s_%s_change" % info, args=[pk]), reverse("admin:%s_%s_delete" % info, args=[pk]),
+                 reverse("admin:%s_%s_history" % info, args=[pk])]
+    return urls
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_admin_url_sends_each_role_to_the_admin_login(role, users, ids, client):
+    if role != "anonymous":
+        client.force_login(users[role])
+    for url in admin_urls():
+        for method in ("get", "post"):
+            before = fingerprint()
+            response = getattr(client, method)(url, {"note": "matrix"} if method == "post" else None)
+            location = response.get("Location", "")
+            assert response.status_code == 302 and re.search(r"/admin/login/", location), f"{role} {method} {url}: {response.status_code}"
+            assert fingerprint() == before
+    # the admin login itself is reachable, and refuses non-staff credentials
+    assert client.get(reverse("admin:login")).status_code in (200, 302)
