@@ -78,7 +78,8 @@ def run(base: str, users: int, seconds: float, username: str = "programma", pass
 
 
 def start_server(port: int) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/maatwerk_load", "DEBUG": "0", "MAATWERK_VAR_DIR": str(REPO / "var" / "load")}
+    env = {**os.environ, "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/maatwerk_load", "DEBUG": "0", "MAATWERK_VAR_DIR": str(REPO / "var" / "load"),
+           "MAATWERK_CACHE_URL": os.environ.get("MAATWERK_CACHE_URL", "redis://127.0.0.1:6379/7")}
     subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-tc", "SELECT 1"], check=True, capture_output=True)
     exists = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc", "SELECT 1 FROM pg_database WHERE datname='maatwerk_load'"], capture_output=True, text=True)
     if exists.stdout.strip() != "1":

@@ -125,6 +125,17 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Cache of derived figures (maatwerk.core.datacache) and of sessions. One process: in memory.
+# Several workers (gunicorn): a shared cache, MAATWERK_CACHE_URL=redis://127.0.0.1:6379/0.
+CACHE_URL = os.environ.get("MAATWERK_CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL, "KEY_PREFIX": "maatwerk"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # read from the cache, written through to the database
+elif CACHE_URL:
+    raise ImproperlyConfigured(f"MAATWERK_CACHE_URL={CACHE_URL!r}: use redis://host:port/db (or leave it empty for an in-memory cache)")
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "maatwerk"}}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},

@@ -7,7 +7,9 @@ from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
+from maatwerk.core import datacache
 from maatwerk.core.charts import Series, line_chart
 from maatwerk.engine import workflow
 from maatwerk.registry.models import Company
@@ -24,21 +26,21 @@ DATASETS = {
 
 
 def home(request):
+    return render(request, "portal/home.html", datacache.cached("portal-home", (timezone.localdate(),), _home_figures))
+
+
+def _home_figures() -> dict:
     companies = public.companies()
     by_phase = [(p, [c for c in companies if c["phase"] == p.code]) for p in workflow.PHASES]
     projects = public.projects()
     agreed = [p for p in projects if next((c["phase"] for c in companies if c["slug"] == p["company_slug"]), "") in ("jloi_signed", "binding_agreement", "realisation", "completed")]
-    return render(
-        request,
-        "portal/home.html",
-        {
-            "by_phase": [(p, cs) for p, cs in by_phase if cs],
-            "agreed_reduction_t": sum(p["co2_reduction_t"] or 0 for p in agreed),
-            "agreed_support_eur": sum(p["support_max_eur"] or 0 for p in agreed),
-            "agreed": agreed,
-            "latest_documents": public.documents()[:8],
-        },
-    )
+    return {
+        "by_phase": [(p, cs) for p, cs in by_phase if cs],
+        "agreed_reduction_t": sum(p["co2_reduction_t"] or 0 for p in agreed),
+        "agreed_support_eur": sum(p["support_max_eur"] or 0 for p in agreed),
+        "agreed": agreed,
+        "latest_documents": public.documents()[:8],
+    }
 
 
 def company(request, slug):

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from maatwerk.accounts.models import Role, role_of
 from maatwerk.core.charts import bar_chart
+from maatwerk.core import datacache
 from maatwerk.core.views import edit_page
 from maatwerk.engine import monitoring
 from maatwerk.trajectories.forms import AsOfForm
@@ -31,52 +32,55 @@ def dashboard(request):
     as_of = form.cleaned_data["op"] if form.is_valid() else None
     year = request.GET.get("jaar")
     year = int(year) if year and year.isdigit() and 2020 <= int(year) <= 2060 else None
-    totals = services.totals(as_of, year=year)
     category = request.GET.get("categorie")
-    summary, result = services.run_outlook(trials=20_000, seed=0)
-    cats = [(code, totals.by_category[code]) for code, _, _ in services.CATEGORIES]
-    budget = services.budget_use(totals)
+    category = category if category in {code for code, _, _ in services.CATEGORIES} else None
+    figures = datacache.cached("dashboard", (as_of, year, category), lambda: _dashboard_figures(as_of, year, category))
     assumptions = OutlookAssumptions.current()
     return render(
         request,
         "programme/dashboard.html",
-        {
-            "form": form,
-            "as_of": as_of,
-            "year": year,
-            "categories": cats,
-            "selected": totals.by_category.get(category) if category else None,
-            "selected_code": category,
-            "companies_by_phase": totals.companies_by_phase,
-            "budget": budget,
-            "outlook": summary,
-            "rates": services.conversion_rates(assumptions),
-            "assumptions_form": AssumptionsForm(instance=assumptions),
-            "reduction_chart": bar_chart(
-                [c["label"] for _, c in cats],
-                [c["sums"]["co2_reduction_t"] / 1000 for _, c in cats],
-                title="CO2-reductie per fase (kton per jaar)",
-                description="Som van de CO2-reductie in het doeljaar van de projecten per fase.",
-                unit="kton CO2 per jaar",
-            ),
-            "goal_chart": bar_chart(
-                ["Kans op ≥ 1,0 Mton", "Kans op ≥ 1,9 Mton"],
-                [100 * summary["p_additional_at_least_1_0_mton"], 100 * summary["p_additional_at_least_1_9_mton"]],
-                title="Kans om het doel te halen (%)",
-                description="Aandeel van de Monte Carlo-trekkingen met minstens 1,0 of 1,9 Mton additionele reductie in 2030.",
-                unit="procent",
-            ),
-            "budget_chart": bar_chart(
-                [b["budget"].name for b in budget if not b["reference"]],
-                [100 * (b["share"] or 0) for b in budget if not b["reference"]],
-                title="Gebruik van de budgetten (%)",
-                description="Toegezegde maximale steun (vanaf getekende JLoI) als aandeel van elk budget.",
-                unit="procent toegezegd",
-            ),
-            "histogram": _histogram(result.additional_mton),
-            "alerts": [r for r in services.monitoring_rows() if r.status.code == monitoring.LATE],
-        },
+        figures | {"form": form, "as_of": as_of, "year": year, "assumptions_form": AssumptionsForm(instance=assumptions)},
     )
+
+
+def _dashboard_figures(as_of, year, category) -> dict:
+    """Everything on the dashboard that is derived from the data (cached per data generation)."""
+    totals = services.totals(as_of, year=year)
+    summary, result = services.run_outlook(trials=20_000, seed=0)
+    cats = [(code, totals.by_category[code]) for code, _, _ in services.CATEGORIES]
+    budget = services.budget_use(totals)
+    return {
+        "categories": cats,
+        "selected": totals.by_category.get(category) if category else None,
+        "selected_code": category,
+        "companies_by_phase": totals.companies_by_phase,
+        "budget": budget,
+        "outlook": summary,
+        "rates": services.conversion_rates(OutlookAssumptions.current()),
+        "reduction_chart": bar_chart(
+            [c["label"] for _, c in cats],
+            [c["sums"]["co2_reduction_t"] / 1000 for _, c in cats],
+            title="CO2-reductie per fase (kton per jaar)",
+            description="Som van de CO2-reductie in het doeljaar van de projecten per fase.",
+            unit="kton CO2 per jaar",
+        ),
+        "goal_chart": bar_chart(
+            ["Kans op ≥ 1,0 Mton", "Kans op ≥ 1,9 Mton"],
+            [100 * summary["p_additional_at_least_1_0_mton"], 100 * summary["p_additional_at_least_1_9_mton"]],
+            title="Kans om het doel te halen (%)",
+            description="Aandeel van de Monte Carlo-trekkingen met minstens 1,0 of 1,9 Mton additionele reductie in 2030.",
+            unit="procent",
+        ),
+        "budget_chart": bar_chart(
+            [b["budget"].name for b in budget if not b["reference"]],
+            [100 * (b["share"] or 0) for b in budget if not b["reference"]],
+            title="Gebruik van de budgetten (%)",
+            description="Toegezegde maximale steun (vanaf getekende JLoI) als aandeel van elk budget.",
+            unit="procent toegezegd",
+        ),
+        "histogram": _histogram(result.additional_mton),
+        "alerts": [r for r in services.monitoring_rows() if r.status.code == monitoring.LATE],
+    }
 
 
 def _histogram(values, bins=12):

@@ -90,7 +90,15 @@ def _out(trajectory, as_of=None) -> dict:
 
 @router.get("/trajectories/", response=list[TrajectoryOut], summary="Trajecten (optioneel zoals ze stonden op een datum)")
 def list_trajectories(request, as_of: dt.date | None = None):
-    return [_out(t, as_of) for t in permissions.visible_trajectories(request.user).order_by("company__name")]
+    from django.utils import timezone
+
+    from maatwerk.core import datacache
+
+    every = datacache.cached(
+        "api-trajectories", (as_of, timezone.localdate()), lambda: [_out(t, as_of) for t in services.for_derivation()]
+    )
+    visible = set(permissions.visible_trajectories(request.user).values_list("pk", flat=True))
+    return [row for row in every if row["id"] in visible]
 
 
 @router.get("/trajectories/{trajectory_id}", response=TrajectoryOut, summary="Eén traject")

@@ -340,6 +340,28 @@ class BoardRow:
     obligations: tuple
 
 
+def for_derivation():
+    """All trajectories with everything state and facts are derived from, in a fixed number of queries."""
+    return Trajectory.objects.select_related("company").prefetch_related(
+        "events", "documents", "amvi_advices__items", "parliament_notices"
+    ).order_by("company__name", "pk")
+
+
+def board_of(visible_ids, as_of: dt.date | None = None) -> list[BoardRow]:
+    """The board rows of the trajectories ``visible_ids`` (in board order); derived once per data generation."""
+    from maatwerk.core import datacache
+
+    def compute():
+        rows = board(for_derivation(), as_of)
+        for row in rows:
+            row.trajectory._prefetched_objects_cache = {}  # keep the cached rows small
+        return rows
+
+    wanted = set(visible_ids)
+    rows = datacache.cached("board", (as_of, timezone.localdate()), compute)
+    return [r for r in rows if r.trajectory.pk in wanted]
+
+
 def board(trajectories, as_of: dt.date | None = None) -> list[BoardRow]:
     rows = []
     for t in trajectories:

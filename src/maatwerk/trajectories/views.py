@@ -34,7 +34,7 @@ def _for_programme(request, pk, refusal: str):
 def board(request):
     form = AsOfForm(request.GET)
     as_of = form.cleaned_data["op"] if form.is_valid() else None
-    rows = services.board(permissions.visible_trajectories(request.user).order_by("company__name"), as_of)
+    rows = services.board_of(permissions.visible_trajectories(request.user).values_list("pk", flat=True), as_of)
     columns = [(p, [r for r in rows if r.phase == p.code]) for p in workflow.PHASES]
     return render(request, "trajectories/board.html", {"form": form, "as_of": as_of, "columns": columns, "rows": rows})
 

@@ -1,0 +1,117 @@
+"""The cache of derived figures is never stale: every kind of write raises the data generation."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.db import transaction
+
+from maatwerk.core import datacache
+from maatwerk.engine import workflow
+from maatwerk.finance.models import Project
+from maatwerk.programme.models import Milestone
+from maatwerk.registry.models import Company
+from maatwerk.trajectories import services
+from maatwerk.trajectories.models import Trajectory
+
+from ..helpers import trajectory
+
+
+def test_a_figure_is_computed_once_per_generation(db):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    assert datacache.cached("t", (1,), compute) == 1
+    assert datacache.cached("t", (1,), compute) == 1  # from the cache
+    assert datacache.cached("t", (2,), compute) == 2  # other parts, other figure
+    datacache.bump()
+    assert datacache.cached("t", (1,), compute) == 3  # a new generation computes again
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda: Company.objects.create(name="Nieuw BV", slug="nieuw-bv"),  # INSERT via save()
+        lambda: Company.objects.bulk_create([Company(name="Bulk BV", slug="bulk-bv")]),  # INSERT, no signals
+        lambda: Project.objects.filter(pk=Project.objects.first().pk).update(co2_reduction_t=1.0),  # UPDATE, no signals
+        lambda: Company.objects.filter(name="Nobian").update(sector="anders"),
+        lambda: Milestone.objects.all().delete(),  # DELETE
+    ],
+    ids=["save", "bulk_create", "queryset_update", "update_company", "delete"],
+)
+def test_every_kind_of_write_raises_the_generation(demo, write):
+    before = datacache.generation()
+    write()
+    assert datacache.generation() > before
+
+
+def test_writes_to_other_tables_do_not(demo, client, users):
+    before = datacache.generation()
+    client.force_login(users["programme"])  # writes a session
+    Session.objects.all().delete()
+    assert datacache.generation() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_generation_rises_again_when_the_write_commits(demo):
+    with transaction.atomic():
+        Company.objects.filter(name="Nobian").update(sector="x")
+        during = datacache.generation()
+    assert datacache.generation() > during  # a figure computed from the uncommitted data is not reused
+
+
+def test_the_dashboard_follows_a_write_made_without_signals(users, client):
+    client.force_login(users["programme"])
+    project = Project.objects.get(trajectory=trajectory("AnQore"))
+
+    def total():
+        categories = client.get("/programma/").context["categories"]
+        return sum(c["sums"]["co2_reduction_t"] for _, c in categories)
+
+    first = total()
+    Project.objects.filter(pk=project.pk).update(co2_reduction_t=project.co2_reduction_t + 777_000.0)
+    assert total() == pytest.approx(first + 777_000.0)
+
+
+def test_the_board_and_the_api_follow_a_transition(users, client):
+    client.force_login(users["programme"])
+    subject = next(t for t in Trajectory.objects.all() if t.phase in workflow.PAUSABLE_PHASES)
+    before = {r["id"]: r["phase"] for r in client.get("/api/v1/trajectories/").json()}
+    board_before = client.get("/trajecten/").content.decode()
+    services.transition(subject, "paused", dt.date.today(), note="test")
+    after = {r["id"]: r["phase"] for r in client.get("/api/v1/trajectories/").json()}
+    assert before[subject.pk] != "paused" and after[subject.pk] == "paused"
+    assert client.get("/trajecten/").content.decode() != board_before
+
+
+def test_each_role_still_sees_only_its_own_rows_from_the_shared_cache(users, client):
+    client.force_login(users["programme"])
+    everyone = {r["id"] for r in client.get("/api/v1/trajectories/").json()}  # fills the cache
+    client.force_login(users["company_a"])
+    own = {r["id"] for r in client.get("/api/v1/trajectories/").json()}
+    assert own == {trajectory("AnQore").pk} and len(everyone) > 1
+    board = client.get("/trajecten/").content.decode()
+    assert "Nobian" not in board
+
+
+def test_an_unreachable_cache_computes_directly(db, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
+    from django.core.cache import caches
+
+    caches._settings = None  # let the new setting take effect
+    try:
+        del caches["default"]
+    except (AttributeError, KeyError):
+        pass
+    try:
+        assert datacache.cached("t", (1,), lambda: 42) == 42
+        datacache.bump()  # logs, does not raise
+    finally:
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "maatwerk"}}
+        try:
+            del caches["default"]
+        except (AttributeError, KeyError):
+            pass
