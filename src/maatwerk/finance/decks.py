@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from maatwerk.core.csvfiles import csv_rows
+from maatwerk.core.forms import plain_int
 from maatwerk.registry.eutl import ImportFileError
 
 from .models import PRICE_FIELDS, PriceDeck, PricePoint
@@ -91,9 +92,10 @@ def find_deck(key: str) -> PriceDeck:
     name, _, version = key.partition("@")
     qs = PriceDeck.objects.filter(name=name)
     if version:
-        if not version.isdigit():
-            raise PriceDeck.DoesNotExist(f"versie {version!r} is geen getal")
-        qs = qs.filter(version=int(version))
+        number = plain_int(version)
+        if number is None or number > 2**31 - 1:
+            raise PriceDeck.DoesNotExist(f"versie {version!r} is geen geldig versienummer (een geheel getal)")
+        qs = qs.filter(version=number)
     deck = qs.order_by("-version").first()
     if deck is None:
         known = ", ".join(sorted(set(PriceDeck.objects.values_list("name", flat=True)))) or "geen"

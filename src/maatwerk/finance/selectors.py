@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from maatwerk.core.forms import plain_int
 from maatwerk.trajectories import permissions
 
 from .models import Project
@@ -17,8 +18,9 @@ def find_project(key: str, queryset=None) -> Project:
     """By id, exact name, or a case-insensitive prefix of the project or company name matching one project."""
     qs = queryset if queryset is not None else Project.objects.select_related("trajectory__company")
     key = key.strip()
-    if key.isdigit() and qs.filter(pk=int(key)).exists():
-        return qs.get(pk=int(key))
+    number = plain_int(key)
+    if number is not None and qs.filter(pk=number).exists():
+        return qs.get(pk=number)
     for lookup in ("name__iexact", "name__istartswith", "trajectory__company__name__iexact", "trajectory__company__name__istartswith"):
         matches = list(qs.filter(**{lookup: key}))
         if len(matches) == 1:

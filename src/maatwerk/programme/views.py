@@ -11,6 +11,7 @@ from django.urls import reverse
 from maatwerk.accounts.models import Role, role_of
 from maatwerk.core.charts import bar_chart
 from maatwerk.core import datacache
+from maatwerk.core.forms import plain_int
 from maatwerk.core.views import edit_page
 from maatwerk.engine import monitoring
 from maatwerk.trajectories.forms import AsOfForm
@@ -30,8 +31,8 @@ def dashboard(request):
     _programme_only(request.user)
     form = AsOfForm(request.GET)
     as_of = form.cleaned_data["op"] if form.is_valid() else None
-    year = request.GET.get("jaar")
-    year = int(year) if year and year.isdigit() and 2020 <= int(year) <= 2060 else None
+    year = plain_int(request.GET.get("jaar"))
+    year = year if year is not None and 2020 <= year <= 2060 else None
     category = request.GET.get("categorie")
     category = category if category in {code for code, _, _ in services.CATEGORIES} else None
     figures = datacache.cached("dashboard", (as_of, year, category), lambda: _dashboard_figures(as_of, year, category))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from maatwerk.core.forms import plain_int
+
 from .models import Trajectory
 
 
@@ -15,8 +17,9 @@ def find_trajectory(key: str, queryset=None) -> Trajectory:
     key = key.strip()
     if not key:
         raise NotFound("geef een bedrijfsnaam, slug of id")
-    if key.isdigit():
-        found = qs.filter(pk=int(key)).first() or qs.filter(company_id=int(key)).first()
+    number = plain_int(key)
+    if number is not None:
+        found = qs.filter(pk=number).first() or qs.filter(company_id=number).first()
         if found:
             return found
     exact = qs.filter(company__slug=key.lower()).first() or qs.filter(company__name__iexact=key).first()
