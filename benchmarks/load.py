@@ -1,24 +1,32 @@
-"""Load test on loopback: gunicorn + PostgreSQL, N concurrent users on the dashboard, the board and the
-API for a fixed time; prints errors and p50/p95/p99 (goal: 0 errors, p95 < 200 ms).
+"""Load test on loopback: gunicorn + PostgreSQL + Redis, N concurrent logged-in users on the dashboard,
+the board and the API for a fixed time; prints errors and p50/p95/p99 (goal: 0 errors, p95 < 200 ms).
 
-    python benchmarks/load.py [--users 50] [--seconds 60] [--url http://127.0.0.1:8765]
+    python benchmarks/load.py [--users 50] [--seconds 60] [--think 1.0] [--saturation 10] [--url URL]
+
+Each user is a browser-like client: one kept-alive connection, a session cookie, and between two
+requests a think time drawn uniformly from 0.5-1.5 x ``--think`` seconds (``--think 0`` sends the next
+request the moment the previous answer is in). The goal is judged on this run. ``--saturation S`` adds a
+second run of S seconds with the same users and no think time at all: the server's capacity on this
+machine, printed for information (it measures how long 50 requests queue behind each other, not how
+users experience the system).
 
 Without --url it creates the PostgreSQL database `maatwerk_load` (127.0.0.1:5432, user postgres),
-migrates it, loads the demo and starts gunicorn itself; requests go to 127.0.0.1 only.
+migrates it, loads the demo and starts gunicorn itself, with the shared cache in Redis
+(`MAATWERK_CACHE_URL`, default redis://127.0.0.1:6379/7); requests go to loopback only.
 """
 
 from __future__ import annotations
 
 import argparse
-import http.cookiejar
+import http.client
 import os
+import random
 import re
 import statistics
 import subprocess
 import sys
 import threading
 import time
-import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -28,67 +36,147 @@ BIN = Path(sys.executable).parent
 PATHS = ["/programma/", "/trajecten/", "/api/v1/trajectories/", "/api/v1/projects/", "/"]
 
 
-def login(base: str, username: str, password: str) -> urllib.request.OpenerDirector:
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(f"{base}/inloggen/", timeout=10).read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    data = urllib.parse.urlencode({"username": username, "password": password, "csrfmiddlewaretoken": token}).encode()
-    request = urllib.request.Request(f"{base}/inloggen/", data=data, headers={"Referer": f"{base}/inloggen/"})
-    opener.open(request, timeout=10)
-    if not any(c.name == "sessionid" for c in jar):
-        raise SystemExit("login failed: are the demo users loaded?")
-    return opener
+class Client:
+    """One user: a kept-alive HTTP connection and the session cookie of a login."""
+
+    def __init__(self, base: str):
+        url = urllib.parse.urlparse(base)
+        self.host, self.port = url.hostname, url.port or 80
+        self.cookies: dict[str, str] = {}
+        self.connection: http.client.HTTPConnection | None = None
+
+    def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None, timeout: float = 30):
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        for attempt in (1, 2):  # a kept-alive connection the server closed meanwhile is reopened once
+            if self.connection is None:
+                self.connection = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
+            try:
+                self.connection.request(method, path, body=body, headers=headers)
+                response = self.connection.getresponse()
+                content = response.read()
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self.close()
+                if attempt == 2:
+                    raise
+                continue
+            for header in response.headers.get_all("Set-Cookie") or []:
+                name, _, rest = header.partition("=")
+                self.cookies[name.strip()] = rest.split(";", 1)[0]
+            if response.getheader("Connection", "").lower() == "close":
+                self.close()
+            return response.status, content
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+
+    def login(self, username: str, password: str) -> None:
+        status, page = self.request("GET", "/inloggen/")
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
+        form = urllib.parse.urlencode({"username": username, "password": password, "csrfmiddlewaretoken": token}).encode()
+        referer = f"http://{self.host}:{self.port}/inloggen/"
+        self.request("POST", "/inloggen/", form, {"Content-Type": "application/x-www-form-urlencoded", "Referer": referer})
+        if "sessionid" not in self.cookies:
+            raise SystemExit("login failed: are the demo users loaded?")
 
 
-def run(base: str, users: int, seconds: float, username: str = "programma", password: str = "demo-maatwerk-2026") -> dict:
-    openers = [login(base, username, password) for _ in range(users)]
-    latencies: list[float] = []
+def quantiles(values: list[float]) -> dict:
+    if not values:
+        return {"p50_ms": float("nan"), "p95_ms": float("nan"), "p99_ms": float("nan")}
+    q = statistics.quantiles(values, n=100, method="inclusive") if len(values) >= 2 else values * 99
+    return {"p50_ms": q[49] * 1000, "p95_ms": q[94] * 1000, "p99_ms": q[98] * 1000}
+
+
+def run(
+    base: str,
+    users: int,
+    seconds: float,
+    think: float = 0.0,
+    username: str = "programma",
+    password: str = "demo-maatwerk-2026",
+    clients: list[Client] | None = None,
+    seed: int = 0,
+) -> dict:
+    """``users`` users, each requesting PATHS in turn with ``think`` seconds (mean) between requests."""
+    if clients is None:
+        clients = []
+        for _ in range(users):
+            client = Client(base)
+            client.login(username, password)
+            clients.append(client)
+    latencies: dict[str, list[float]] = {p: [] for p in PATHS}
     errors: list[str] = []
     lock = threading.Lock()
-    deadline = time.monotonic() + seconds
+    started = time.monotonic()
+    deadline = started + seconds
 
     def user(k: int) -> None:
+        rng = random.Random(seed * 1000 + k)
+        if think:
+            time.sleep(rng.uniform(0, think))  # users arrive spread over the first think time
         i = k
         while time.monotonic() < deadline:
             path = PATHS[i % len(PATHS)]
             i += 1
             start = time.perf_counter()
             try:
-                with openers[k].open(base + path, timeout=30) as response:
-                    response.read()
-                    ok = response.status == 200
-            except (urllib.error.URLError, OSError) as exc:
-                ok = False
-                with lock:
-                    errors.append(f"{path}: {exc}")
+                status, _ = clients[k].request("GET", path)
+                problem = None if status == 200 else f"{path}: HTTP {status}"
+            except (OSError, http.client.HTTPException) as exc:
+                clients[k].close()
+                problem = f"{path}: {type(exc).__name__}: {exc}"
             elapsed = time.perf_counter() - start
             with lock:
-                latencies.append(elapsed)
-                if not ok and len(errors) < 1000:
-                    errors.append(path)
+                latencies[path].append(elapsed)
+                if problem and len(errors) < 1000:
+                    errors.append(problem)
+            if think:
+                time.sleep(rng.uniform(0.5 * think, 1.5 * think))
 
     threads = [threading.Thread(target=user, args=(k,)) for k in range(users)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    q = statistics.quantiles(latencies, n=100) if len(latencies) >= 2 else [latencies[0]] * 99
-    return {"requests": len(latencies), "errors": len(errors), "p50_ms": q[49] * 1000, "p95_ms": q[94] * 1000, "p99_ms": q[98] * 1000, "first_errors": errors[:5]}
+    duration = time.monotonic() - started
+    every = [x for values in latencies.values() for x in values]
+    return {
+        "requests": len(every),
+        "errors": len(errors),
+        "per_second": len(every) / duration,
+        **quantiles(every),
+        "paths": {p: {"requests": len(v), **quantiles(v)} for p, v in latencies.items()},
+        "first_errors": errors[:5],
+        "clients": clients,
+    }
 
 
-def start_server(port: int) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/maatwerk_load", "DEBUG": "0", "MAATWERK_VAR_DIR": str(REPO / "var" / "load"),
-           "MAATWERK_CACHE_URL": os.environ.get("MAATWERK_CACHE_URL", "redis://127.0.0.1:6379/7")}
+def start_server(port: int, workers: int, threads: int) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/maatwerk_load",
+        "DEBUG": "0",
+        "MAATWERK_VAR_DIR": str(REPO / "var" / "load"),
+        "MAATWERK_CACHE_URL": os.environ.get("MAATWERK_CACHE_URL", "redis://127.0.0.1:6379/7"),
+    }
     subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-tc", "SELECT 1"], check=True, capture_output=True)
-    exists = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc", "SELECT 1 FROM pg_database WHERE datname='maatwerk_load'"], capture_output=True, text=True)
+    exists = subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc", "SELECT 1 FROM pg_database WHERE datname='maatwerk_load'"],
+        capture_output=True,
+        text=True,
+    )
     if exists.stdout.strip() != "1":
         subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", "maatwerk_load"], check=True)
     subprocess.run([BIN / "maatwerk", "migrate", "--noinput", "-v0"], env=env, check=True)
     subprocess.run([BIN / "maatwerk", "load_demo"], env=env, check=True, stdout=subprocess.DEVNULL)
     subprocess.run([BIN / "maatwerk", "collectstatic", "--noinput", "-v0"], env=env, check=True)
     server = subprocess.Popen(
-        [BIN / "gunicorn", "maatwerk.config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "3", "--threads", "8", "--log-level", "warning"],
+        [BIN / "gunicorn", "maatwerk.config.wsgi", "--bind", f"127.0.0.1:{port}", "--worker-class", "gthread",
+         "--workers", str(workers), "--threads", str(threads), "--keep-alive", "5", "--log-level", "warning"],
         env=env,
     )
     for _ in range(100):
@@ -101,29 +189,49 @@ def start_server(port: int) -> subprocess.Popen:
     raise SystemExit("gunicorn did not start")
 
 
+def report(title: str, r: dict, goal: bool) -> None:
+    print(title)
+    print(f"  requests  {r['requests']} ({r['per_second']:.0f} per second)   errors {r['errors']}")
+    print(f"  latency   p50 {r['p50_ms']:.0f} ms   p95 {r['p95_ms']:.0f} ms   p99 {r['p99_ms']:.0f} ms")
+    for path, p in r["paths"].items():
+        print(f"    {path:<24} {p['requests']:>6} requests   p50 {p['p50_ms']:>5.0f}   p95 {p['p95_ms']:>5.0f}   p99 {p['p99_ms']:>5.0f} ms")
+    if goal:
+        print(f"  goal      0 errors and p95 < 200 ms: {'MET' if r['errors'] == 0 and r['p95_ms'] < 200 else 'NOT MET'}")
+    for e in r["first_errors"]:
+        print(f"  error     {e}")
+
+
 def main() -> int:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--think", type=float, default=1.0, help="mean seconds between a user's requests (0: none)")
+    parser.add_argument("--saturation", type=float, default=10, help="seconds of an extra run without think time (0: skip)")
     parser.add_argument("--url", default=None)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
+    parser.add_argument("--threads", type=int, default=4)
     args = parser.parse_args()
-    server = None if args.url else start_server(args.port)
+    if args.users < 1 or args.seconds <= 0 or args.think < 0 or args.saturation < 0:
+        parser.error("--users must be at least 1, --seconds positive, --think and --saturation not negative")
     base = args.url or f"http://127.0.0.1:{args.port}"
-    if not urllib.parse.urlparse(base).hostname in ("127.0.0.1", "localhost", "::1"):
+    if urllib.parse.urlparse(base).hostname not in ("127.0.0.1", "localhost", "::1"):
         raise SystemExit("load tests go to loopback only")
+    server = None if args.url else start_server(args.port, args.workers, args.threads)
     try:
-        r = run(base, args.users, args.seconds)
+        warm = run(base, 1, 1)  # fills the cache of derived figures, as any first visitor would
+        result = run(base, args.users, args.seconds, think=args.think)
+        saturation = run(base, args.users, args.saturation, clients=result["clients"]) if args.saturation else None
     finally:
         if server:
             server.terminate()
             server.wait(10)
-    print(f"Load: {args.users} users for {args.seconds:.0f} s on {', '.join(PATHS)}")
-    print(f"  requests  {r['requests']}   errors {r['errors']}")
-    print(f"  latency   p50 {r['p50_ms']:.0f} ms   p95 {r['p95_ms']:.0f} ms   p99 {r['p99_ms']:.0f} ms")
-    print(f"  goal      0 errors and p95 < 200 ms   {'MET' if r['errors'] == 0 and r['p95_ms'] < 200 else 'NOT MET'}")
-    for e in r["first_errors"]:
-        print(f"  error     {e}")
+    where = args.url or f"gunicorn (gthread, {args.workers} workers x {args.threads} threads), PostgreSQL, Redis"
+    print(f"Load test on loopback, {os.cpu_count()} CPU cores shared by server and clients; server: {where}")
+    print(f"Paths in turn: {', '.join(PATHS)} (warm-up: {warm['requests']} requests)")
+    report(f"{args.users} users for {args.seconds:.0f} s, think time {args.think:g} s on average (0.5-1.5x) between requests", result, goal=True)
+    if saturation:
+        report(f"Capacity: the same {args.users} users for {args.saturation:.0f} s without any think time (for information)", saturation, goal=False)
     return 0
 
 
