@@ -56,6 +56,7 @@ class BusinessCaseForm(VersionedModelForm):
         label=_("Investeringen per jaar (EUR)"),
         help_text=_("Een lijst van bedragen vanaf het eerste jaar, bijv. [40000000, 60000000]."),
         widget=forms.TextInput,
+        error_messages={"required": _("Geef de investeringen als een niet-lege lijst van niet-negatieve bedragen.")},
     )
 
     class Meta:
