@@ -115,3 +115,62 @@ def test_an_unreachable_cache_computes_directly(db, settings):
             del caches["default"]
         except (AttributeError, KeyError):
             pass
+
+
+def test_sqlite_file_state_changes_with_every_commit_and_only_then(tmp_path):
+    import sqlite3
+
+    for journal in ("delete", "wal"):
+        path = str(tmp_path / f"{journal}.sqlite3")
+        writer = sqlite3.connect(path)
+        writer.execute(f"PRAGMA journal_mode={journal}")
+        writer.execute("CREATE TABLE t (x INTEGER)")
+        writer.commit()
+        reader = sqlite3.connect(path)
+        first = datacache.sqlite_file_state(path)
+        reader.execute("SELECT count(*) FROM t").fetchall()
+        assert datacache.sqlite_file_state(path) == first, journal  # reading is not a write
+        writer.execute("INSERT INTO t VALUES (1)")
+        writer.commit()
+        second = datacache.sqlite_file_state(path)
+        assert second != first, journal
+        writer.execute("UPDATE t SET x = 2")
+        writer.commit()
+        assert datacache.sqlite_file_state(path) not in (first, second), journal
+        writer.close()
+        reader.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_by_another_process_that_does_not_share_the_cache_is_seen(client):
+    """The CLI in a terminal (its own in-memory cache) changes a figure the server has cached."""
+    import os
+    import subprocess
+    import sys
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("another process cannot reach SQLite's in-memory test database (the file case is tested above)")
+    call_command("load_demo", stdout=open(os.devnull, "w"))
+    client.force_login(get_user_model().objects.get(username="programma"))
+    project = Project.objects.get(trajectory=trajectory("AnQore"))
+
+    def total():
+        categories = client.get("/programma/").context["categories"]
+        return sum(c["sums"]["co2_reduction_t"] for _, c in categories)
+
+    first = total()
+    assert total() == first  # served from the cache now
+    settings_dict = connection.settings_dict
+    url = f"postgres://{settings_dict['USER']}@{settings_dict['HOST']}:{settings_dict['PORT']}/{settings_dict['NAME']}"
+    script = (
+        "import django; django.setup()\n"
+        "from maatwerk.finance.models import Project\n"
+        f"Project.objects.filter(pk={project.pk}).update(co2_reduction_t={project.co2_reduction_t} + 555000.0)\n"
+    )
+    env = {**os.environ, "DATABASE_URL": url, "MAATWERK_CACHE_URL": "", "DJANGO_SETTINGS_MODULE": "maatwerk.config.settings"}
+    subprocess.run([sys.executable, "-c", script], env=env, check=True, timeout=120)
+    assert total() == pytest.approx(first + 555_000.0)

@@ -7,8 +7,14 @@ passes through one database execute wrapper, which raises the *data generation* 
 and again when the write commits. Cached figures are keyed by the generation they were computed at, so a figure from
 before a write is simply never asked for again. (A write that rolls back only costs a recomputation.)
 
+Writes by another process that does not share the cache (``maatwerk import_eutl`` in a terminal
+while ``runserver`` serves from its in-memory cache) do not pass through this process's wrapper, so
+the key also holds the database's own record of committed writes: PostgreSQL's current snapshot
+(it changes whenever a writing transaction starts or ends) or, for an SQLite file, its file change
+counter and modification time. Any write, from anywhere, therefore leads to a new key.
+
 With one process (``runserver``) the default in-memory cache is enough; with several workers
-(gunicorn) set ``MAATWERK_CACHE_URL=redis://...`` so that all of them see the same generation.
+(gunicorn) set ``MAATWERK_CACHE_URL=redis://...`` so that they share the work.
 When the cache cannot be reached, figures are computed directly (slower, never wrong).
 """
 
@@ -16,12 +22,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 import time
 from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
+from django.db import connection as default_connection
 from django.db import transaction
 
 log = logging.getLogger(__name__)
@@ -50,10 +58,43 @@ def bump() -> None:
         log.warning("data generation not raised: cache unreachable", exc_info=True)
 
 
-def cached(name: str, parts: tuple, compute: Callable[[], Any], timeout: int = 6 * 3600) -> Any:
-    """``compute()``, or its stored result for the current data generation and these ``parts``."""
+def sqlite_file_state(path: str) -> str:
+    """An SQLite file's record of committed writes: the file change counter in its header (bytes 24-27,
+    raised by every committing write in rollback-journal mode) and the modification times of the file
+    and of its write-ahead log (WAL mode). Comparable between processes; reading changes none of it."""
     try:
-        digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
+        with open(path, "rb") as f:
+            header = f.read(28)
+        stat = os.stat(path)
+    except OSError:
+        return "absent"
+    parts = [header[24:28].hex(), str(stat.st_mtime_ns), str(stat.st_size)]
+    try:
+        wal = os.stat(path + "-wal")
+        parts += [str(wal.st_mtime_ns), str(wal.st_size)]
+    except OSError:
+        pass
+    return ":".join(parts)
+
+
+def database_state(connection=default_connection) -> str:
+    """What the database says about committed writes, from any process (see the module's docstring)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_current_snapshot()::text")
+            return cursor.fetchone()[0]
+    if connection.vendor == "sqlite":
+        name = str(connection.settings_dict["NAME"])
+        if name and ":memory:" not in name and "mode=memory" not in name:
+            return sqlite_file_state(name)
+    return ""  # an in-memory database lives in this process only: the wrapper sees every write
+
+
+def cached(name: str, parts: tuple, compute: Callable[[], Any], timeout: int = 6 * 3600) -> Any:
+    """``compute()``, or its stored result for the current data generation, database state and ``parts``."""
+    state = database_state()
+    try:
+        digest = hashlib.sha256(repr((state, parts)).encode()).hexdigest()[:24]
         key = f"maatwerk:{name}:{generation()}:{digest}"
         value = cache.get(key)
     except Exception:  # noqa: BLE001
