@@ -12,4 +12,4 @@ class CoreConfig(AppConfig):
         from . import datacache
 
         connection_created.connect(datacache.install, dispatch_uid="maatwerk-datacache")
-        post_migrate.connect(lambda **kwargs: datacache.bump(), dispatch_uid="maatwerk-datacache-migrate", weak=False)
+        post_migrate.connect(datacache.after_migrate, dispatch_uid="maatwerk-datacache-migrate")
