@@ -184,3 +184,61 @@ def test_a_write_by_another_process_that_does_not_share_the_cache_is_seen(client
     env = {**os.environ, "DATABASE_URL": url, "MAATWERK_CACHE_URL": "", "DJANGO_SETTINGS_MODULE": "maatwerk.config.settings"}
     subprocess.run([sys.executable, "-c", script], env=env, check=True, timeout=120)
     assert total() == pytest.approx(first + 555_000.0)
+
+
+def _race(n, compute, monkeypatch):
+    """``n`` threads ask for the same missing figure at the same moment."""
+    import threading
+
+    monkeypatch.setattr(datacache, "generation", lambda: 7)  # no database in the threads
+    barrier = threading.Barrier(n)
+    results, failures = [], []
+
+    def ask():
+        barrier.wait()
+        try:
+            results.append(datacache.cached("race", (), compute))
+        except Exception as exc:  # noqa: BLE001
+            failures.append(exc)
+
+    threads = [threading.Thread(target=ask) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results, failures
+
+
+def test_a_missing_figure_is_computed_once_for_many_simultaneous_requests(monkeypatch):
+    import time
+
+    calls = []
+
+    def slow():
+        calls.append(1)
+        time.sleep(0.3)
+        return {"total": 42}
+
+    results, failures = _race(8, slow, monkeypatch)
+    assert not failures and results == [{"total": 42}] * 8
+    assert len(calls) == 1
+
+
+def test_when_the_computing_request_fails_the_waiting_ones_compute_themselves(monkeypatch):
+    import threading
+    import time
+
+    calls = []
+    lock = threading.Lock()
+
+    def first_fails():
+        with lock:
+            calls.append(1)
+            first = len(calls) == 1
+        time.sleep(0.2)
+        if first:
+            raise RuntimeError("database went away")
+        return "ok"
+
+    results, failures = _race(4, first_fails, monkeypatch)
+    assert len(failures) == 1 and results == ["ok"] * 3

@@ -19,8 +19,15 @@ def _load_module():
 def test_bounded_load_has_no_errors(live_server):
     load = _load_module()
     call_command("load_demo", stdout=open("/dev/null", "w"))
-    result = load.run(live_server.url, users=3, seconds=2, think=0.05)
+    from maatwerk.finance.models import Project
+
+    first = Project.objects.order_by("trajectory__company__name", "name").first()
+    result = load.run(live_server.url, users=3, seconds=2.5, think=0.05, write_every=0.5)
     assert result["errors"] == 0, result["first_errors"]
+    assert result["writes"] >= 2 and result["failed_writes"] == [], result["failed_writes"]
+    edited = Project.objects.get(pk=first.pk)
+    assert edited.version == first.version + result["writes"]  # every edit went through, with its version
+    assert abs(edited.co2_reduction_t - first.co2_reduction_t) <= 1.0  # back and forth
     assert all(p["requests"] >= 1 for p in result["paths"].values()), result["paths"]  # every page was asked for
     assert result["requests"] == sum(p["requests"] for p in result["paths"].values())
 

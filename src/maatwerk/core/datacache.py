@@ -35,7 +35,6 @@ log = logging.getLogger(__name__)
 
 TRACKED_TABLES = ("registry_", "trajectories_", "finance_", "programme_", "accounts_")
 _WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+[`"]?(\w+)', re.IGNORECASE)
-_DIRTY = "_maatwerk_uncommitted_writes"
 
 
 def _row():
@@ -66,17 +65,14 @@ def bump() -> None:
 
 
 def _committed() -> None:
-    connections[DEFAULT_DB_ALIAS].__dict__.pop(_DIRTY, None)
     bump()
 
 
 def _has_uncommitted_writes(connection) -> bool:
-    if not getattr(connection, _DIRTY, False):
-        return False
-    if connection.in_atomic_block:
-        return True
-    connection.__dict__.pop(_DIRTY, None)  # the transaction ended without a commit: nothing was written
-    return False
+    """Whether this connection's open transaction holds writes to our tables: the callback registered
+    for them is still waiting for the commit (a rollback, of the transaction or of the savepoint that
+    holds the write, drops it together with the write)."""
+    return connection.in_atomic_block and any(entry[1] is _committed for entry in connection.run_on_commit)
 
 
 def cached(name: str, parts: tuple, compute: Callable[[], Any], timeout: int = 6 * 3600) -> Any:
@@ -91,12 +87,42 @@ def cached(name: str, parts: tuple, compute: Callable[[], Any], timeout: int = 6
         log.warning("cache unreachable: computing %s directly", name, exc_info=True)
         return compute()
     if value is None:
-        value = compute()
-        try:
-            cache.set(key, value, timeout)
-        except Exception:  # noqa: BLE001
-            log.warning("cache unreachable: %s not stored", name, exc_info=True)
+        value = _compute_once(key, compute, timeout)
     return value
+
+
+def _compute_once(key: str, compute: Callable[[], Any], timeout: int, wait: float = 30.0) -> Any:
+    """Compute a missing figure once, however many requests ask for it at the same moment.
+
+    After a write, fifty users asking for the dashboard would otherwise each run the 20,000-trial
+    outlook at once. The first one takes a lock in the cache and computes; the others wait for its
+    result (at most ``wait`` seconds, then they compute themselves) or compute themselves as soon as
+    the lock is gone without a result (the computing request failed)."""
+    lock = f"{key}:computing"
+    try:
+        mine = cache.add(lock, 1, timeout=int(wait) * 2)
+    except Exception:  # noqa: BLE001
+        return compute()
+    if mine:
+        try:
+            value = compute()
+            try:
+                cache.set(key, value, timeout)
+            except Exception:  # noqa: BLE001
+                log.warning("cache unreachable: %s not stored", key, exc_info=True)
+            return value
+        finally:
+            cache.delete(lock)
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        time.sleep(0.02)
+        value = cache.get(key)
+        if value is not None:
+            return value
+        if cache.get(lock) is None:  # done or failed: one more look, then compute ourselves
+            value = cache.get(key)
+            return compute() if value is None else value
+    return compute()
 
 
 def watch_writes(execute, sql, params, many, context):
@@ -107,11 +133,8 @@ def watch_writes(execute, sql, params, many, context):
         connection = context["connection"]
         if not connection.in_atomic_block:
             bump()  # autocommit: the write is committed already
-        else:
-            setattr(connection, _DIRTY, True)
-            # once per transaction; again after a savepoint rollback, which drops what it had registered
-            if not any(entry[1] is _committed for entry in connection.run_on_commit):
-                transaction.on_commit(_committed, using=connection.alias)
+        elif not _has_uncommitted_writes(connection):  # once per transaction (again after a savepoint rollback)
+            transaction.on_commit(_committed, using=connection.alias)
     return result
 
 
