@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from maatwerk.finance.models import BusinessCase, Project
-from maatwerk.finance.services import evaluate, sensitivity
+from maatwerk.finance.services import additional_at_target, evaluate, sensitivity
 from maatwerk.engine import levy
 
 from ..helpers import trajectory
@@ -115,3 +115,12 @@ def test_evaluate_and_reprice_commands(project, capsys, tmp_path):
         call_command("reprice", "--deck", "Nope")
     with pytest.raises(CommandError, match="geen project"):
         call_command("evaluate", "Bestaat niet")
+
+
+def test_the_totals_shortcut_gives_the_full_evaluations_additional_reduction(demo):
+    """The programme's totals use ``additional_at_target`` (no business case, no deck): same number."""
+    projects = list(Project.objects.all())
+    assert len(projects) > 5
+    for p in projects:
+        for regime in (None, "2021", "2026"):
+            assert additional_at_target(p, regime) == evaluate(p, regime=regime).additional_target_t, (p, regime)

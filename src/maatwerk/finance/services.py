@@ -112,6 +112,29 @@ def evaluate(
     regime = regime or project.levy_regime or levy.LATEST_REGIME
     deck = deck or project.decision_deck or default_deck()
     ev = Evaluation(project=project, deck=deck, regime=regime)
+    _public_figures(ev, project, regime)
+    bc = getattr(project, "business_case", None)
+    if bc is None:
+        ev.notes.append("Geen businesscase vastgelegd: alleen de publieke cijfers.")
+        return ev
+    if deck is None:
+        ev.notes.append("Geen prijzenset geladen: de businesscase is niet doorgerekend.")
+        return ev
+    _business_case(ev, bc, deck, regime, price_scale or {}, capex_scale)
+    return ev
+
+
+def additional_at_target(project: Project, regime: str | None = None) -> float | None:
+    """The additional reduction in the target year exactly as :func:`evaluate` finds it, without the
+    business case and the price deck (for totals over many projects)."""
+    regime = regime or project.levy_regime or levy.LATEST_REGIME
+    ev = Evaluation(project=project, deck=None, regime=regime)
+    _public_figures(ev, project, regime)
+    return ev.additional_target_t
+
+
+def _public_figures(ev: Evaluation, project: Project, regime: str) -> None:
+    """Additionality against the levy's dispensation rights, and support per tonne: public inputs only."""
     reduction = project.co2_reduction_t
     before = project.baseline_emissions_t
     path_years = np.arange(2021, 2031)
@@ -136,15 +159,6 @@ def evaluate(
         ev.per_tonne["annual"] = float(finance.support_per_tonne(support, reduction or 0))
         if ev.additional_target_t:
             ev.per_tonne["additional"] = float(finance.support_per_tonne(support, ev.additional_target_t))
-    bc = getattr(project, "business_case", None)
-    if bc is None:
-        ev.notes.append("Geen businesscase vastgelegd: alleen de publieke cijfers.")
-        return ev
-    if deck is None:
-        ev.notes.append("Geen prijzenset geladen: de businesscase is niet doorgerekend.")
-        return ev
-    _business_case(ev, bc, deck, regime, price_scale or {}, capex_scale)
-    return ev
 
 
 def _business_case(ev: Evaluation, bc, deck: PriceDeck, regime: str, price_scale: dict, capex_scale: float) -> None:

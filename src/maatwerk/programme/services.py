@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from maatwerk.engine import monitoring, outlook, workflow
 from maatwerk.finance.models import Project
-from maatwerk.finance.services import evaluate
+from maatwerk.finance.services import additional_at_target
 from maatwerk.trajectories.models import Trajectory
 from maatwerk.trajectories.services import state_as_of
 
@@ -49,12 +49,12 @@ def project_rows(as_of: dt.date | None = None, projects=None, year: int | None =
     """Per project its phase and figures; with ``year``, reductions count only once the project is at
     target by then (its first year at target, else its target year)."""
     rows = []
-    projects = projects if projects is not None else Project.objects.select_related("trajectory__company")
+    if projects is None:
+        projects = Project.objects.select_related("trajectory__company").prefetch_related("trajectory__events", "milestones")
     for p in projects:
         phase = state_as_of(p.trajectory, as_of).phase
-        ev = evaluate(p)  # additionality per the decision's regime
         figures = {f: getattr(p, f, None) for f in FIGURES if f != "additional_t"}
-        figures["additional_t"] = ev.additional_target_t
+        figures["additional_t"] = additional_at_target(p)  # additionality per the decision's regime
         if year is not None and planned_first_year(p) > year:
             for f in ("co2_reduction_t", "additional_t", "nox_reduction_t", "nh3_reduction_t", "water_m3", "gas_m3"):
                 figures[f] = 0.0 if figures[f] is not None else None
@@ -72,7 +72,7 @@ def totals(as_of: dt.date | None = None, projects=None, year: int | None = None)
         unknown = {f: sum(1 for r in members if r.figures[f] is None) for f in FIGURES}
         result.by_category[code] = {"label": label, "projects": members, "sums": sums, "unknown": unknown}
     phases = defaultdict(list)
-    for t in Trajectory.objects.select_related("company"):
+    for t in Trajectory.objects.select_related("company").prefetch_related("events"):
         phases[state_as_of(t, as_of).phase].append(t.company.name)
     result.companies_by_phase = {p.label: sorted(phases[p.code]) for p in workflow.PHASES if phases.get(p.code)}
     return result
@@ -113,7 +113,7 @@ def conversion_rates(assumptions: OutlookAssumptions | None = None) -> list[Conv
     away from 0 and 1); trajectories still in the phase are censored, not counted. Overrides win."""
     assumptions = assumptions or OutlookAssumptions.current()
     forward, exits = defaultdict(int), defaultdict(int)
-    for t in Trajectory.objects.all():
+    for t in Trajectory.objects.prefetch_related("events"):
         history = state_as_of(t).history
         for entry in history[1:]:
             if entry.from_phase in workflow.MAIN_LINE:
@@ -133,7 +133,11 @@ def conversion_rates(assumptions: OutlookAssumptions | None = None) -> list[Conv
 
 
 def planned_first_year(project: Project) -> int:
-    m = Milestone.objects.filter(project=project, kind=MilestoneKind.FIRST_YEAR).first()
+    prefetched = getattr(project, "_prefetched_objects_cache", {}).get("milestones")
+    if prefetched is not None:  # the first by the model's ordering, as the query below would give
+        m = next((x for x in prefetched if x.kind == MilestoneKind.FIRST_YEAR), None)
+    else:
+        m = Milestone.objects.filter(project=project, kind=MilestoneKind.FIRST_YEAR).first()
     if m is None:
         return project.target_year
     return (m.actual or m.forecast or m.planned).year
