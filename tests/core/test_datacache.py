@@ -242,3 +242,39 @@ def test_when_the_computing_request_fails_the_waiting_ones_compute_themselves(mo
 
     results, failures = _race(4, first_fails, monkeypatch)
     assert len(failures) == 1 and results == ["ok"] * 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rendered_figures_are_cached_and_follow_a_committed_write(users, client):
+    """The dashboard's figures are rendered once per data generation ({% cache %}); a write shows."""
+    from maatwerk.core.templatetags.maatwerk import tonnes
+
+    client.force_login(users["programme"])
+    from django.core.cache import cache
+    from django.core.cache.utils import make_template_fragment_key
+
+    first = client.get("/programma/")
+    key = first.context["figures_key"]
+    assert key and cache.get(make_template_fragment_key("programme-dashboard", [key]))  # rendered once, stored
+    anqore = next(r.project for _, c in first.context["categories"] for r in c["projects"] if r.project.trajectory.company.name == "AnQore")
+    Project.objects.filter(pk=anqore.pk).update(co2_reduction_t=anqore.co2_reduction_t + 777_000.0)
+    after = client.get("/programma/")
+    cat = next(c for _, c in after.context["categories"] if any(r.project.pk == anqore.pk for r in c["projects"]))
+    before_cat = next(c for _, c in first.context["categories"] if c["label"] == cat["label"])
+    expected = tonnes(before_cat["sums"]["co2_reduction_t"] + 777_000.0)
+    assert expected in after.content.decode() and expected not in first.content.decode()
+    assert after.context["figures_key"] != key
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rendered_board_never_reaches_a_user_who_sees_other_trajectories(users, client):
+    client.force_login(users["programme"])
+    everyone = client.get("/trajecten/")
+    assert everyone.context["board_key"] and "Nobian" in everyone.content.decode()
+    client.force_login(users["company_a"])
+    own = client.get("/trajecten/")
+    assert own.context["board_key"] and own.context["board_key"] != everyone.context["board_key"]
+    text = own.content.decode()
+    assert "AnQore" in text and "Nobian" not in text
+    client.force_login(users["programme"])
+    assert "Nobian" in client.get("/trajecten/").content.decode()

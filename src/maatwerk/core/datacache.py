@@ -75,20 +75,28 @@ def _has_uncommitted_writes(connection) -> bool:
     return connection.in_atomic_block and any(entry[1] is _committed for entry in connection.run_on_commit)
 
 
-def cached(name: str, parts: tuple, compute: Callable[[], Any], timeout: int = 6 * 3600) -> Any:
-    """``compute()``, or its stored result for the current data generation and these ``parts``."""
+TIMEOUT = 6 * 3600
+
+
+def cached(name: str, parts: tuple, compute: Callable[[], Any], timeout: int = TIMEOUT, *, with_key: bool = False) -> Any:
+    """``compute()``, or its stored result for the current data generation and these ``parts``.
+
+    With ``with_key``: ``(value, key)``, where ``key`` names this generation's figures for caching
+    what is rendered from them (``{% cache %}`` in a template), or is None when nothing may be cached."""
     if _has_uncommitted_writes(connections[DEFAULT_DB_ALIAS]):
-        return compute()
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
-    key = f"maatwerk:{name}:{generation()}:{digest}"
-    try:
-        value = cache.get(key)
-    except Exception:  # noqa: BLE001
-        log.warning("cache unreachable: computing %s directly", name, exc_info=True)
-        return compute()
-    if value is None:
-        value = _compute_once(key, compute, timeout)
-    return value
+        value, key = compute(), None
+    else:
+        digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
+        key = f"maatwerk:{name}:{generation()}:{digest}"
+        try:
+            value = cache.get(key)
+        except Exception:  # noqa: BLE001
+            log.warning("cache unreachable: computing %s directly", name, exc_info=True)
+            value, key = compute(), None
+        else:
+            if value is None:
+                value = _compute_once(key, compute, timeout)
+    return (value, key) if with_key else value
 
 
 def _compute_once(key: str, compute: Callable[[], Any], timeout: int, wait: float = 30.0) -> Any:

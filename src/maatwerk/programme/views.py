@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from maatwerk.accounts.models import Role, role_of
 from maatwerk.core.charts import bar_chart
@@ -35,12 +36,17 @@ def dashboard(request):
     year = year if year is not None and 2020 <= year <= 2060 else None
     category = request.GET.get("categorie")
     category = category if category in {code for code, _, _ in services.CATEGORIES} else None
-    figures = datacache.cached("dashboard", (as_of, year, category), lambda: _dashboard_figures(as_of, year, category))
+    # today is part of the key: a milestone becomes late when its date passes, without any write
+    figures, key = datacache.cached(
+        "dashboard", (as_of, year, category, timezone.localdate()), lambda: _dashboard_figures(as_of, year, category), with_key=True
+    )
     assumptions = OutlookAssumptions.current()
     return render(
         request,
         "programme/dashboard.html",
-        figures | {"form": form, "as_of": as_of, "year": year, "assumptions_form": AssumptionsForm(instance=assumptions)},
+        figures
+        | {"form": form, "as_of": as_of, "year": year, "assumptions_form": AssumptionsForm(instance=assumptions),
+           "figures_key": key, "figures_timeout": datacache.TIMEOUT},
     )
 
 

@@ -347,8 +347,11 @@ def for_derivation():
     ).order_by("company__name", "pk")
 
 
-def board_of(visible_ids, as_of: dt.date | None = None) -> list[BoardRow]:
-    """The board rows of the trajectories ``visible_ids`` (in board order); derived once per data generation."""
+def board_of(visible_ids, as_of: dt.date | None = None, *, with_key: bool = False):
+    """The board rows of the trajectories ``visible_ids`` (in board order); derived once per data generation.
+
+    With ``with_key``: ``(rows, key)``, ``key`` naming exactly these rows in this generation (for
+    caching their rendering), None when nothing may be cached."""
     from maatwerk.core import datacache
 
     def compute():
@@ -358,8 +361,11 @@ def board_of(visible_ids, as_of: dt.date | None = None) -> list[BoardRow]:
         return rows
 
     wanted = set(visible_ids)
-    rows = datacache.cached("board", (as_of, timezone.localdate()), compute)
-    return [r for r in rows if r.trajectory.pk in wanted]
+    rows, key = datacache.cached("board", (as_of, timezone.localdate()), compute, with_key=True)
+    rows = [r for r in rows if r.trajectory.pk in wanted]
+    if not with_key:
+        return rows
+    return rows, (f"{key}:{','.join(str(pk) for pk in sorted(wanted))}" if key else None)
 
 
 def board(trajectories, as_of: dt.date | None = None) -> list[BoardRow]:

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from maatwerk.core import datacache
 from maatwerk.core.forms import error_summary
 from maatwerk.engine import workflow
 
@@ -34,9 +35,12 @@ def _for_programme(request, pk, refusal: str):
 def board(request):
     form = AsOfForm(request.GET)
     as_of = form.cleaned_data["op"] if form.is_valid() else None
-    rows = services.board_of(permissions.visible_trajectories(request.user).values_list("pk", flat=True), as_of)
+    rows, key = services.board_of(permissions.visible_trajectories(request.user).values_list("pk", flat=True), as_of, with_key=True)
     columns = [(p, [r for r in rows if r.phase == p.code]) for p in workflow.PHASES]
-    return render(request, "trajectories/board.html", {"form": form, "as_of": as_of, "columns": columns, "rows": rows})
+    return render(
+        request, "trajectories/board.html",
+        {"form": form, "as_of": as_of, "columns": columns, "rows": rows, "board_key": key, "board_timeout": datacache.TIMEOUT},
+    )
 
 
 @login_required
