@@ -146,6 +146,7 @@ def test_an_unreachable_cache_computes_directly(db, settings):
     try:
         assert datacache.cached("t", (1,), lambda: 42) == 42
         assert datacache.cached("t", (1,), lambda: 43) == 43  # nothing stored, nothing broken
+        assert datacache.cached("t", (1,), lambda: 44, with_key=True) == (44, None)  # so nothing rendered is cached either
     finally:
         settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "maatwerk"}}
         try:
@@ -278,3 +279,57 @@ def test_a_rendered_board_never_reaches_a_user_who_sees_other_trajectories(users
     assert "AnQore" in text and "Nobian" not in text
     client.force_login(users["programme"])
     assert "Nobian" in client.get("/trajecten/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "sql,table",
+    [
+        ('INSERT INTO "registry_company" ("name") VALUES (%s) RETURNING "id"', "registry_company"),
+        ('INSERT OR IGNORE INTO "trajectories_trajectory_parties" ("trajectory_id", "party_id") VALUES (1, 2)', "trajectories_trajectory_parties"),
+        ("INSERT IGNORE INTO `finance_project` (`name`) VALUES (%s)", "finance_project"),
+        ('UPDATE "public"."finance_project" SET "version" = 2', "finance_project"),
+        ('  delete from programme_milestone WHERE "id" IN (SELECT 1)', "programme_milestone"),
+        ("REPLACE INTO accounts_membership VALUES (1)", "accounts_membership"),
+    ],
+)
+def test_the_write_pattern_finds_the_table(sql, table):
+    assert datacache._WRITE.match(sql).group(1) == table
+
+
+@pytest.mark.parametrize("sql", ['SELECT * FROM "finance_project"', "WITH x AS (SELECT 1) SELECT * FROM x", "PRAGMA data_version"])
+def test_reads_are_not_writes(sql):
+    assert datacache._WRITE.match(sql) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_many_to_many_add_raises_the_generation():
+    from maatwerk.trajectories.models import Party
+
+    call_command("load_demo", stdout=open(os.devnull, "w"))
+    subject = trajectory("AnQore")
+    party = next(p for p in Party.objects.all() if not subject.parties.filter(pk=p.pk).exists())
+    before = datacache.generation()
+    subject.parties.add(party)  # SQLite: INSERT OR IGNORE INTO
+    assert datacache.generation() > before
+
+
+def test_a_lock_left_by_a_crashed_worker_delays_but_does_not_block(monkeypatch):
+    from django.core.cache import cache
+
+    cache.add("k:computing", "someone-else", timeout=300)
+    value, stored = datacache._compute_once("k", lambda: {"x": 1}, 60, wait=0.1)
+    assert value == {"x": 1} and stored and cache.get("k") == {"x": 1}  # computed and stored by the waiter
+    assert cache.get("k:computing") == "someone-else"  # not ours: left alone
+
+
+def test_another_release_does_not_reuse_cached_figures(db, monkeypatch):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    assert datacache.cached("t", (), compute) == 1
+    assert datacache.cached("t", (), compute) == 1
+    monkeypatch.setattr(datacache, "_code_version", "another-release")
+    assert datacache.cached("t", (), compute) == 2

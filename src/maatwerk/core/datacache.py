@@ -24,6 +24,7 @@ import hashlib
 import logging
 import re
 import time
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -34,7 +35,12 @@ from django.db.models import F
 log = logging.getLogger(__name__)
 
 TRACKED_TABLES = ("registry_", "trajectories_", "finance_", "programme_", "accounts_")
-_WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+[`"]?(\w+)', re.IGNORECASE)
+# INSERT [OR IGNORE|OR REPLACE] INTO (SQLite: many-to-many .add()), INSERT IGNORE INTO, UPDATE,
+# DELETE FROM, REPLACE INTO; the table name optionally quoted and schema-qualified
+_WRITE = re.compile(
+    r'^\s*(?:INSERT(?:\s+OR\s+\w+|\s+IGNORE)?\s+INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+(?:[`"]?\w+[`"]?\.)?[`"]?(\w+)',
+    re.IGNORECASE,
+)
 
 
 def _row():
@@ -82,12 +88,13 @@ def cached(name: str, parts: tuple, compute: Callable[[], Any], timeout: int = T
     """``compute()``, or its stored result for the current data generation and these ``parts``.
 
     With ``with_key``: ``(value, key)``, where ``key`` names this generation's figures for caching
-    what is rendered from them (``{% cache %}`` in a template), or is None when nothing may be cached."""
+    what is rendered from them (``{% cache %}`` in a template), or is None when nothing may be cached
+    (uncommitted writes on this connection, or the cache unreachable)."""
     if _has_uncommitted_writes(connections[DEFAULT_DB_ALIAS]):
         value, key = compute(), None
     else:
         digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
-        key = f"maatwerk:{name}:{generation()}:{digest}"
+        key = f"maatwerk:{name}:{code_version()}:{generation()}:{digest}"
         try:
             value = cache.get(key)
         except Exception:  # noqa: BLE001
@@ -95,42 +102,77 @@ def cached(name: str, parts: tuple, compute: Callable[[], Any], timeout: int = T
             value, key = compute(), None
         else:
             if value is None:
-                value = _compute_once(key, compute, timeout)
+                value, stored = _compute_once(key, compute, timeout)
+                key = key if stored else None
     return (value, key) if with_key else value
 
 
-def _compute_once(key: str, compute: Callable[[], Any], timeout: int, wait: float = 30.0) -> Any:
-    """Compute a missing figure once, however many requests ask for it at the same moment.
+_code_version: str | None = None
+
+
+def code_version() -> str:
+    """A digest of this release's code and templates: figures and fragments cached by an older
+    release (Redis outlives a deployment) are not served by a newer one."""
+    global _code_version
+    if _code_version is None:
+        from pathlib import Path
+
+        root = Path(__file__).resolve().parent.parent
+        digest = hashlib.sha256()
+        for path in sorted(root.rglob("*")):
+            if path.suffix in (".py", ".html") and path.is_file():
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+        _code_version = digest.hexdigest()[:12]
+    return _code_version
+
+
+LOCK_SECONDS = 300  # longer than any computation takes; a lock of a crashed worker lapses after it
+
+
+def _compute_once(key: str, compute: Callable[[], Any], timeout: int, wait: float = 30.0) -> tuple[Any, bool]:
+    """Compute a missing figure once, however many requests ask for it at the same moment; returns
+    the value and whether it is stored in the cache.
 
     After a write, fifty users asking for the dashboard would otherwise each run the 20,000-trial
     outlook at once. The first one takes a lock in the cache and computes; the others wait for its
-    result (at most ``wait`` seconds, then they compute themselves) or compute themselves as soon as
-    the lock is gone without a result (the computing request failed)."""
+    result, or compute (and store) it themselves when the lock is gone without a result (the computing
+    request failed) or after ``wait`` seconds. An unreachable cache means computing directly."""
     lock = f"{key}:computing"
+    token = uuid.uuid4().hex
     try:
-        mine = cache.add(lock, 1, timeout=int(wait) * 2)
+        mine = cache.add(lock, token, timeout=LOCK_SECONDS)
+        if not mine:
+            deadline = time.monotonic() + wait
+            while time.monotonic() < deadline:
+                time.sleep(0.02)
+                value = cache.get(key)
+                if value is not None:
+                    return value, True
+                if cache.get(lock) is None:  # done or failed: one more look, then compute ourselves
+                    value = cache.get(key)
+                    if value is not None:
+                        return value, True
+                    break
     except Exception:  # noqa: BLE001
-        return compute()
-    if mine:
+        log.warning("cache unreachable: computing %s directly", key, exc_info=True)
+        return compute(), False
+    try:
+        value = compute()
         try:
-            value = compute()
+            cache.set(key, value, timeout)
+            stored = True
+        except Exception:  # noqa: BLE001
+            log.warning("cache unreachable: %s not stored", key, exc_info=True)
+            stored = False
+        return value, stored
+    finally:
+        if mine:
             try:
-                cache.set(key, value, timeout)
+                if cache.get(lock) == token:  # ours still (not lapsed and taken by another)
+                    cache.delete(lock)
             except Exception:  # noqa: BLE001
-                log.warning("cache unreachable: %s not stored", key, exc_info=True)
-            return value
-        finally:
-            cache.delete(lock)
-    deadline = time.monotonic() + wait
-    while time.monotonic() < deadline:
-        time.sleep(0.02)
-        value = cache.get(key)
-        if value is not None:
-            return value
-        if cache.get(lock) is None:  # done or failed: one more look, then compute ourselves
-            value = cache.get(key)
-            return compute() if value is None else value
-    return compute()
+                pass
 
 
 def watch_writes(execute, sql, params, many, context):
