@@ -1,9 +1,11 @@
 import datetime as dt
 
 from django.http import Http404
+from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
+from maatwerk.core import datacache
 from maatwerk.engine import workflow
 
 from . import permissions, services
@@ -90,10 +92,6 @@ def _out(trajectory, as_of=None) -> dict:
 
 @router.get("/trajectories/", response=list[TrajectoryOut], summary="Trajecten (optioneel zoals ze stonden op een datum)")
 def list_trajectories(request, as_of: dt.date | None = None):
-    from django.utils import timezone
-
-    from maatwerk.core import datacache
-
     every = datacache.cached(
         "api-trajectories", (as_of, timezone.localdate()), lambda: [_out(t, as_of) for t in services.for_derivation()]
     )

@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from maatwerk.core import datacache
 from maatwerk.engine import workflow
 
 from .models import (
@@ -352,8 +353,6 @@ def board_of(visible_ids, as_of: dt.date | None = None, *, with_key: bool = Fals
 
     With ``with_key``: ``(rows, key)``, ``key`` naming exactly these rows in this generation (for
     caching their rendering), None when nothing may be cached."""
-    from maatwerk.core import datacache
-
     def compute():
         rows = board(for_derivation(), as_of)
         for row in rows:
