@@ -26,6 +26,7 @@ import re
 import time
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from django.core.cache import cache
@@ -71,6 +72,8 @@ def bump() -> None:
 
 
 def _committed() -> None:
+    """The on-commit callback of a transaction that wrote to our tables. A function of its own (not
+    ``bump`` itself) so that a pending one can be recognised in ``connection.run_on_commit``."""
     bump()
 
 
@@ -115,8 +118,6 @@ def code_version() -> str:
     release (Redis outlives a deployment) are not served by a newer one."""
     global _code_version
     if _code_version is None:
-        from pathlib import Path
-
         root = Path(__file__).resolve().parent.parent
         digest = hashlib.sha256()
         for path in sorted(root.rglob("*")):
