@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import math
 from dataclasses import dataclass
 
 import numpy as np
 from django.db import transaction
 from django.db.models import Max
 
-from maatwerk.core.csvfiles import csv_rows
+from maatwerk.core.csvfiles import csv_rows, parse_decimal, parse_int
 from maatwerk.core.forms import plain_int
 from maatwerk.registry.eutl import ImportFileError
 
@@ -26,33 +25,24 @@ PRICE_LIMITS = {  # plausible bounds per unit; outside them a figure is refused 
 }
 
 
+DECK_LIMITS = {"scenario": 40}  # PricePoint.scenario
+
+
 def _price(row: dict, f: str, file_name: str, line: int) -> float | None:
-    value = row[f].replace(",", ".")
-    if value == "":
+    """A price in ASCII digits with a decimal point or comma; no exponent, '_', 'nan' or 'inf'."""
+    if row[f] == "":
         return None
-    try:
-        number = float(value)
-    except ValueError:
-        raise ImportFileError(file_name, f"{row[f]!r} is geen getal", line, f) from None
-    lo, hi = PRICE_LIMITS[f]
-    if not math.isfinite(number) or not lo <= number <= hi:
-        raise ImportFileError(file_name, f"{number} ligt buiten {lo} tot {hi} (verkeerde eenheid?)", line, f)
-    return number
+    return parse_decimal(row[f], file_name, line, f, *PRICE_LIMITS[f])
 
 
 def parse_deck(data: bytes, file_name: str) -> list[dict]:
     """Parse and validate a price-deck CSV; raise ImportFileError naming file, line and column."""
     rows, seen = [], {}
-    for line, row in csv_rows(data, file_name, DECK_COLUMNS):
+    for line, row in csv_rows(data, file_name, DECK_COLUMNS, max_lengths=DECK_LIMITS):
         scenario = row["scenario"]
         if not scenario:
             raise ImportFileError(file_name, "scenario ontbreekt", line, "scenario")
-        try:
-            year = int(row["year"])
-        except ValueError:
-            raise ImportFileError(file_name, f"{row['year']!r} is geen jaartal", line, "year") from None
-        if not 2000 <= year <= 2100:
-            raise ImportFileError(file_name, f"jaar {year} ligt buiten 2000-2100", line, "year")
+        year = parse_int(row["year"], file_name, line, "year", 2000, 2100, what="jaartal")
         if (scenario, year) in seen:
             raise ImportFileError(file_name, f"{scenario} {year} staat dubbel (ook op regel {seen[(scenario, year)]})", line, "year")
         seen[(scenario, year)] = line

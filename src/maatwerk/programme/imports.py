@@ -11,7 +11,7 @@ import datetime as dt
 
 from django.db import transaction
 
-from maatwerk.core.csvfiles import csv_rows
+from maatwerk.core.csvfiles import csv_rows, parse_iso_date
 from maatwerk.finance.models import Project
 from maatwerk.registry.eutl import ImportFileError
 
@@ -25,10 +25,7 @@ def _date(value: str, file_name: str, line: int, column: str, required: bool = F
         if required:
             raise ImportFileError(file_name, "datum ontbreekt", line, column)
         return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ImportFileError(file_name, f"{value!r} is geen datum JJJJ-MM-DD", line, column) from None
+    return parse_iso_date(value, file_name, line, column)
 
 
 def _project(row: dict, file_name: str, line: int) -> Project:
@@ -47,7 +44,7 @@ def _project(row: dict, file_name: str, line: int) -> Project:
 def import_milestones(data: bytes, file_name: str) -> dict:
     counts = {"created": 0, "updated": 0}
     with transaction.atomic():
-        for line, row in csv_rows(data, file_name, COLUMNS):
+        for line, row in csv_rows(data, file_name, COLUMNS, multiline=("note",)):
             if row["kind"] not in MilestoneKind.values:
                 raise ImportFileError(file_name, f"onbekende mijlpaal {row['kind']!r}; kies uit {', '.join(MilestoneKind.values)}", line, "kind")
             planned = _date(row["planned"], file_name, line, "planned", required=True)

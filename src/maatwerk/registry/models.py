@@ -61,14 +61,35 @@ class Company(models.Model):
         verbose_name = _("bedrijf")
         verbose_name_plural = _("bedrijven")
         ordering = ["name"]
+        constraints = [models.CheckConstraint(condition=~models.Q(slug=""), name="company_slug_not_empty")]
 
     def __str__(self) -> str:
         return self.name
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.name)
+            self.slug = unique_slug(self.name, exclude_pk=self.pk)
         super().save(*args, **kwargs)
+
+
+SLUG_FALLBACK = "bedrijf"
+
+
+def unique_slug(name: str, exclude_pk=None) -> str:
+    """A company slug that is never empty and not taken yet: 'foo-bv', else 'foo-bv-2', 'foo-bv-3', ….
+
+    A name without letters or digits that slugify keeps (say '!!!') gets SLUG_FALLBACK as its base:
+    an empty slug cannot be part of a URL, and every page linking to the company would fail.
+    """
+    max_length = Company._meta.get_field("slug").max_length
+    base = slugify(name)[:max_length].strip("-") or SLUG_FALLBACK
+    taken = Company.objects.exclude(pk=exclude_pk) if exclude_pk else Company.objects.all()
+    candidate, number = base, 1
+    while taken.filter(slug=candidate).exists():
+        number += 1
+        suffix = f"-{number}"
+        candidate = base[: max_length - len(suffix)].rstrip("-") + suffix
+    return candidate
 
 
 class Operator(models.Model):
@@ -113,7 +134,7 @@ class Installation(models.Model):
     activity_label = models.CharField(_("activiteit"), max_length=200, blank=True)
     permit_id = models.CharField(_("vergunning"), max_length=100, blank=True)
     address = models.CharField(_("adres"), max_length=300, blank=True)
-    zip_code = models.CharField(_("postcode"), max_length=20, blank=True)
+    zip_code = models.CharField(_("postcode"), max_length=40, blank=True)
     city = models.CharField(_("plaats"), max_length=200, blank=True)
     first_year = models.PositiveSmallIntegerField(_("eerste emissiejaar"), null=True, blank=True)
     last_year = models.PositiveSmallIntegerField(_("laatste emissiejaar"), null=True, blank=True)

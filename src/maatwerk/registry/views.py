@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404, render
 
 from maatwerk.core.charts import Series, line_chart
 from maatwerk.core.cli import render as render_rows
+from maatwerk.core.exports import attachment
 
 from .forms import RankingForm
 from .models import Company, Installation, Sector
@@ -23,7 +24,7 @@ def ranking(request):
             if fmt == "json":
                 return JsonResponse(rows, safe=False, json_dumps_params={"ensure_ascii": False})
             response = HttpResponse(render_rows(rows, "csv"), content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = f'attachment; filename="uitstoters-{d["country"]}-{d["year"]}-{d["by"]}.csv"'
+            response["Content-Disposition"] = attachment(f'uitstoters-{d["country"]}-{d["year"]}-{d["by"]}.csv')
             return response
     else:
         errors = form.errors

@@ -17,7 +17,7 @@ class Command(BaseCommand):
         add_format_argument(parser)
 
     def handle(self, *args, country, year, by, top, sector, format, **options):
-        if len(country) != 2 or not country.isalpha():
+        if len(country) != 2 or not (country.isascii() and country.isalpha()):
             raise CommandError(f"--country moet een landcode van twee letters zijn, niet {country!r}")
         try:
             ranking = rank_emitters(year=year, country=country.upper(), by=by, top=top, sector=sector)
