@@ -6,7 +6,10 @@ import csv
 import io
 import json
 from collections.abc import Sequence
+import re
 from decimal import Decimal
+
+from maatwerk.core.exports import safe_cell, safe_row
 
 FORMATS = ("table", "json", "csv")
 
@@ -31,13 +34,13 @@ def render(rows: Sequence[dict], fmt: str, columns: Sequence[str] | None = None)
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(columns)
+        writer.writerow(safe_row(columns))
         for r in rows:
-            writer.writerow(["" if r.get(c) is None else _cell(r.get(c)) for c in columns])
+            writer.writerow([_csv_cell(r.get(c)) for c in columns])
         return out.getvalue().rstrip("\n")
     if not rows:
         return "(geen resultaten)"
-    cells = [[_cell(r.get(c)) for c in columns] for r in rows]
+    cells = [[_CONTROL.sub("?", _cell(r.get(c))) for c in columns] for r in rows]
     widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)]
     numeric = [all(isinstance(r.get(c), (int, float, Decimal)) or r.get(c) is None for r in rows) for c in columns]
 
@@ -53,3 +56,15 @@ def _cell(value) -> str:
     if isinstance(value, (list, tuple)):
         return "; ".join(str(v) for v in value)
     return str(_plain(value))
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # a terminal would act on these (escape sequences)
+
+
+def _csv_cell(value) -> str:
+    """A CSV cell: numbers as they are (a negative number is not a formula), text made inert."""
+    if value is None:
+        return ""
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return _cell(value)
+    return safe_cell(_cell(value))

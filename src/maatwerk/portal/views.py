@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from maatwerk.core import datacache
 from maatwerk.core.charts import Series, line_chart
+from maatwerk.core.exports import safe_cell
 from maatwerk.engine import workflow
 from maatwerk.registry.models import Company
 from maatwerk.registry.selectors import company_installations, history
@@ -105,6 +106,6 @@ def download(request, name, fmt):
         writer = csv.DictWriter(response, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
         for r in rows:
-            writer.writerow({k: ";".join(v) if isinstance(v, list) else v for k, v in r.items()})
+            writer.writerow({k: safe_cell(";".join(map(str, v)) if isinstance(v, list) else v) for k, v in r.items()})
     response["Content-Disposition"] = f'attachment; filename="maatwerk-{name}.{fmt}"'
     return response

@@ -12,6 +12,7 @@ from django.utils import timezone
 from maatwerk.accounts.models import Role, role_of
 from maatwerk.core.charts import bar_chart
 from maatwerk.core import datacache
+from maatwerk.core.exports import safe_row
 from maatwerk.core.forms import plain_int
 from maatwerk.core.views import edit_page
 from maatwerk.engine import monitoring
@@ -138,7 +139,7 @@ def monitoring_list(request):
         writer.writerow(["bedrijf", "project", "soort", "mijlpaal", "gepland", "prognose", "gerealiseerd", "status", "reden"])
         for r in rows:
             m = r.milestone
-            writer.writerow([r.project.trajectory.company.name, r.project.name, r.kind, m.get_kind_display() if m else "", m.planned if m else "", (m.forecast or "") if m else "", (m.actual or "") if m else "", r.status.label, r.status.reason])
+            writer.writerow(safe_row([r.project.trajectory.company.name, r.project.name, r.kind, m.get_kind_display() if m else "", m.planned if m else "", (m.forecast or "") if m else "", (m.actual or "") if m else "", r.status.label, r.status.reason]))
         return response
     page = Paginator(rows, 25).get_page(request.GET.get("pagina"))
     query = request.GET.copy()

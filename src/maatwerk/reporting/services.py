@@ -158,11 +158,13 @@ OVERVIEWS = {
 def overview_csv(name: str) -> str:
     import csv
 
+    from maatwerk.core.exports import safe_row
+
     header, rows = OVERVIEWS[name][1]()
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(["" if v is None else v for v in row] for row in rows)
+    writer.writerow(safe_row(header))
+    writer.writerows(safe_row("" if v is None else v for v in row) for row in rows)
     return out.getvalue()
 
 
@@ -170,14 +172,16 @@ def overview_xlsx(name: str) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from maatwerk.core.exports import append_row
+
     title, build = OVERVIEWS[name]
     header, rows = build()
     wb = Workbook()
     ws = wb.active
     ws.title = name[:31]
-    ws.append(header)
+    append_row(ws, header)
     for row in rows:
-        ws.append(list(row))
+        append_row(ws, row)
     for cell in ws[1]:
         cell.font = Font(bold=True)
     out = io.BytesIO()
