@@ -288,3 +288,36 @@ def test_milestone_dates_and_text_are_read_strictly(demo, line, column):
 def test_milestone_note_may_span_lines(demo):
     import_milestones((MILESTONE_HEADER + 'Nobian,,fid,2024-12-19,,,"Besluit\ngenomen"\n').encode(), "m.csv")
     assert Milestone.objects.get(project__trajectory__company__name="Nobian", kind="fid").note == "Besluit\ngenomen"
+
+
+# --- the same class on the import commands' other inputs ------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["d" * 101, "AFRY\x00", "AFRY\n2025"])
+def test_price_deck_name_is_checked_before_the_database(name):
+    from maatwerk.finance.decks import import_deck
+
+    with pytest.raises(ImportFileError, match="deck.csv, kolom naam: "):
+        import_deck((DECK_HEADER + "central,2030,30,60,80,4,50,x\n").encode(), "deck.csv", name)
+    assert PriceDeck.objects.count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("user", ["u" * 151, "jan\x00"])
+def test_m11_import_user_is_checked_before_the_database(tmp_path, user):
+    path = tmp_path / "good.csv"
+    path.write_bytes(eutl_bytes([row("NL-1")]))
+    with pytest.raises(ImportFileError, match="good.csv, kolom gebruiker: "):
+        import_eutl_files([path], user=user)
+    assert ImportRun.objects.count() == Installation.objects.count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("eutl_id", ["NL/1", "NL 1", "nl-1", "NL-1\n"])
+def test_m11_an_eutl_id_entered_by_hand_must_fit_its_url(eutl_id):
+    from django.core.exceptions import ValidationError
+
+    operator = Operator.objects.create(name="Holder", country="NL")
+    with pytest.raises(ValidationError, match="LL-nummer"):
+        Installation(eutl_id=eutl_id, country="NL", name="X", operator=operator).full_clean()

@@ -60,7 +60,7 @@ def check_header(header: Sequence[str], file_name: str) -> None:
 
 
 def check_text(
-    value: str, file_name: str, line: int, column: str, max_length: int | None = None, multiline: bool = False
+    value: str, file_name: str, line: int | None, column: str | None, max_length: int | None = None, multiline: bool = False
 ) -> str:
     """``value`` if it has no control characters (NUL included) and at most ``max_length`` characters."""
     limit = DEFAULT_MAX_LENGTH if max_length is None else max_length

@@ -9,7 +9,7 @@ import numpy as np
 from django.db import transaction
 from django.db.models import Max
 
-from maatwerk.core.csvfiles import csv_rows, parse_decimal, parse_int
+from maatwerk.core.csvfiles import check_text, csv_rows, parse_decimal, parse_int
 from maatwerk.core.forms import plain_int
 from maatwerk.registry.eutl import ImportFileError
 
@@ -63,6 +63,8 @@ def import_deck(data: bytes, file_name: str, name: str, description: str = "", i
     """Store a new version of deck ``name``; the same content as its latest version adds nothing."""
     if not name.strip():
         raise ImportFileError(file_name, "geef de prijzenset een naam")
+    check_text(name, file_name, None, "naam", max_length=100)  # PriceDeck.name; PostgreSQL refuses NUL
+    check_text(description, file_name, None, "omschrijving", multiline=True)
     rows = parse_deck(data, file_name)
     digest = hashlib.sha256(data).hexdigest()
     with transaction.atomic():

@@ -1,5 +1,6 @@
 """The emissions registry: EU ETS operators, installations, yearly records and the programme's companies."""
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -115,7 +116,14 @@ class Operator(models.Model):
 class Installation(models.Model):
     """An EU ETS installation (or aircraft operator, activity code 10)."""
 
-    eutl_id = models.CharField(_("EUTL-id"), max_length=40, unique=True, help_text=_("Bijvoorbeeld NL-340."))
+    eutl_id = models.CharField(
+        _("EUTL-id"),
+        max_length=40,
+        unique=True,
+        help_text=_("Bijvoorbeeld NL-340."),
+        # part of the installation's URL: a '/' or a space there would break every page linking to it
+        validators=[RegexValidator(r"^[A-Z]{2}-[0-9]{1,30}\Z", _("Een EUTL-id heeft de vorm LL-nummer, bijvoorbeeld NL-340."))],
+    )
     country = models.CharField(_("land"), max_length=2, db_index=True)
     name = models.CharField(_("naam"), max_length=300)
     operator = models.ForeignKey(

@@ -11,6 +11,8 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils import timezone
 
+from maatwerk.core.csvfiles import check_text
+
 from .eutl import ImportFileError, InstallationRow, parse_eutl
 from .models import EmissionRecord, ImportRun, Installation, Operator
 
@@ -58,6 +60,7 @@ def import_eutl_files(
     Idempotent: a record, installation or operator is only written when its content differs, and a file
     whose content (sha256) was imported before and changes nothing leaves no trace at all.
     """
+    user = user if user is not None else _default_user()
     parsed = []
     for path in paths:
         path = Path(path)
@@ -65,11 +68,13 @@ def import_eutl_files(
             data = path.read_bytes()
         except OSError as exc:
             raise ImportFileError(path.name, f"kan het bestand niet lezen ({exc.strerror})") from None
+        check_text(path.name, path.name, None, None, max_length=255)  # ImportRun.file_name
+        check_text(user, path.name, None, "gebruiker", max_length=150)  # ImportRun.user
         parsed.append((path.name, sha256_of(data), parse_eutl(data, path.name)))
     reports = []
     with transaction.atomic():
         for file_name, digest, rows in parsed:
-            reports.append(store_rows(file_name, digest, rows, user if user is not None else _default_user(), progress))
+            reports.append(store_rows(file_name, digest, rows, user, progress))
     return reports
 
 
