@@ -575,3 +575,9 @@ def test_restore_leaves_no_stale_cached_figures(loaded, tmp_path):
     restored = datacache.cached("test-backup", (), figure)
     assert restored == figure() and restored != changed
     assert Trajectory.objects.count() == count
+
+
+def test_backup_to_an_unwritable_place_says_so(loaded, tmp_path):
+    with pytest.raises(CommandError, match="kon niet worden geschreven.*\n.*geen back-up gemaakt"):
+        run_backup(tmp_path / "bestaat-niet" / "b.zip")
+    assert not list(tmp_path.rglob("*.tmp"))

@@ -59,6 +59,7 @@ SIGNATURE = "manifest.sig"
 UPLOADS = "uploads/"
 KEY_ENV = "MAATWERK_BACKUP_KEY"
 MIN_KEY_LENGTH = 32
+MAX_MANIFEST_BYTES = 50 * 1024 * 1024  # read before the signature is checked
 
 # Models written by natural key (no id), and referred to by natural key from every other row.
 NATURAL = ("contenttypes.contenttype", "auth.permission")
@@ -237,6 +238,8 @@ def backup(path: Path, using: str = DEFAULT_DB_ALIAS) -> dict:
             for rel, content in files.items():
                 zf.writestr(UPLOADS + rel, content)
         os.replace(tmp, path)
+    except OSError as exc:
+        raise BackupError(f"{path}: de back-up kon niet worden geschreven ({exc})") from None
     finally:
         tmp.unlink(missing_ok=True)
     manifest["key_notice"] = key_notice(key)
@@ -299,6 +302,9 @@ def _read(path: Path, *, unsigned: bool = False) -> _Contents:
                     raise BackupError(f"{where}: de zip bevat {info.filename!r}, dat geen gewoon bestand is (map of symbolische link)")
             if MANIFEST not in names or DATA not in names:
                 raise BackupError(f"{where}: {DATA} of {MANIFEST} ontbreekt")
+            for info in infos:
+                if info.filename in (MANIFEST, SIGNATURE) and info.file_size > MAX_MANIFEST_BYTES:
+                    raise BackupError(f"{where}: {info.filename} is onwaarschijnlijk groot ({info.file_size} bytes)")
             manifest_bytes = zf.read(MANIFEST)
             if key is not None:
                 if SIGNATURE not in names:
