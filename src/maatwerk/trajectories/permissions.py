@@ -85,12 +85,13 @@ def public_documents_q() -> Q:
 def _as_put_to_amvi(qs: QuerySet[Document]) -> QuerySet[Document]:
     """Committee documents as they were put to the AMVI: once an advice exists, those on record when
     the latest advice was recorded (its event) and not dated after the latest advice date."""
-    latest_date = AmviAdvice.objects.filter(trajectory=OuterRef("trajectory")).values("trajectory").annotate(d=Max("advice_date")).values("d")
+    advices = AmviAdvice.objects.filter(trajectory=OuterRef("trajectory")).order_by()
+    latest_date = advices.values("trajectory").annotate(d=Max("advice_date")).values("d")
     recorded = (
-        Event.objects.filter(trajectory=OuterRef("trajectory"), kind=EventKind.AMVI_ADVICE)
+        Event.objects.filter(trajectory=OuterRef("trajectory"), kind=EventKind.AMVI_ADVICE).order_by()
         .values("trajectory").annotate(t=Max("recorded_at")).values("t")
     )
-    has_advice = AmviAdvice.objects.filter(trajectory=OuterRef("trajectory"))
+    has_advice = advices
     qs = qs.annotate(
         _advised=Subquery(has_advice.values("pk")[:1]),
         _advice_date=Subquery(latest_date),
