@@ -125,7 +125,8 @@ def matrix() -> list[Case]:
         # the programme's pages
         G("trajectories:board", "/trajecten/", LOGIN_ANY),
         G("trajectories:detail", lambda ids: f"/trajecten/{t(ids)}/", ANQORE_OBJECT),
-        G("trajectories:download", lambda ids: f"/documenten/{ids['document']}/bestand/", (L, 404, 200, 404, 200, 404, 200)),
+        # the AMVI sees business cases only as they were put to it: this one is uploaded after its advice (issue 12)
+        G("trajectories:download", lambda ids: f"/documenten/{ids['document']}/bestand/", (L, 404, 200, 404, 404, 404, 200)),
         G("finance:projects", "/projecten/", LOGIN_ANY),
         G("finance:project", lambda ids: f"/projecten/{ids['project']}/", ANQORE_OBJECT),
         G("programme:dashboard", "/programma/", PROGRAMME_ONLY),
@@ -137,6 +138,9 @@ def matrix() -> list[Case]:
           lambda ids: {"to": pause_or_resume(ids), "date": today, "note": "matrix", "version": version(Trajectory, ids["trajectory"])}),
         G("trajectories:upload", lambda ids: f"/trajecten/{t(ids)}/documenten/", POST_ONLY),
         P("trajectories:upload", lambda ids: f"/trajecten/{t(ids)}/documenten/", (L, 404, 302, 404, 403, 403, 302), upload),
+        G("trajectories:review", lambda ids: f"/trajecten/{t(ids)}/documenten/{ids['submitted']}/beoordeling/", POST_ONLY),
+        P("trajectories:review", lambda ids: f"/trajecten/{t(ids)}/documenten/{ids['submitted']}/beoordeling/", programme_writes(302),
+          lambda ids: {"decision": "accept", "reason": ""}),
         G("trajectories:amvi_advice", lambda ids: f"/trajecten/{t(ids)}/amvi-advies/", POST_ONLY),
         P("trajectories:amvi_advice", lambda ids: f"/trajecten/{t(ids)}/amvi-advies/", (L, 404, 403, 404, 302, 403, 302),
           lambda ids: {"concept_submitted_on": "2025-03-01", "advice_date": "2025-04-01", "feasibility": "positive",
@@ -175,6 +179,8 @@ def matrix() -> list[Case]:
         P("POST /api/v1/trajectories/{trajectory_id}/transitions", lambda ids: f"/api/v1/trajectories/{t(ids)}/transitions",
           programme_writes(201), lambda ids: {"to": pause_or_resume(ids), "date": today, "note": "matrix",
                                               "version": version(Trajectory, ids["trajectory"])}, as_json=True),
+        P("POST /api/v1/documents/{document_id}/review", lambda ids: f"/api/v1/documents/{ids['submitted_api']}/review",
+          (L, 404, 403, 404, 404, 404, 200), lambda ids: {"decision": "publish", "reason": "matrix"}, as_json=True),
         G("GET /api/v1/projects/", "/api/v1/projects/", LOGIN_ANY),
         G("GET /api/v1/projects/{project_id}", lambda ids: f"/api/v1/projects/{ids['project']}", ANQORE_OBJECT),
         P("PATCH /api/v1/projects/{project_id}", lambda ids: f"/api/v1/projects/{ids['project']}", programme_writes(200),
@@ -219,6 +225,8 @@ def ids(users, settings, tmp_path):
     bc.save()
     doc = services.add_document(anqore, "business_case", f"BC {SECRET[0]}", "confidential", data=PDF, file_name="bc.pdf")
     public_doc = services.add_document(anqore, "other", "Openbare brief", "public", data=PDF, file_name="brief.pdf", published=True)
+    submitted = [services.add_document(anqore, "other", f"Voorstel {n}", "internal", actor=users["company_a"], data=PDF, file_name="v.pdf")
+                 for n in (1, 2)]
     project = Project.objects.get(trajectory=anqore)
     advice = AmviAdvice.objects.filter(trajectory=anqore).first()
     if advice is None:
@@ -228,6 +236,7 @@ def ids(users, settings, tmp_path):
     milestone = Milestone.objects.filter(project=project).first() or Milestone.objects.create(
         project=project, kind="fid", planned=dt.date(2029, 1, 1))
     return {"trajectory": anqore.pk, "project": project.pk, "document": doc.pk, "public_document": public_doc.pk,
+            "submitted": submitted[0].pk, "submitted_api": submitted[1].pk,
             "company": anqore.company_id, "installation": Installation.objects.first().eutl_id, "item": item.pk,
             "milestone": milestone.pk}
 
@@ -311,7 +320,7 @@ def test_every_route_and_api_operation_is_in_the_matrix():
             missing.append(operation)
     assert not missing, f"routes without a row in the matrix: {missing}"
     # every web route that accepts POST (a view that is not GET-only) is also tried with POST
-    for name in ("trajectories:move", "trajectories:upload", "finance:project_edit", "finance:business_case_edit",
+    for name in ("trajectories:move", "trajectories:upload", "trajectories:review", "finance:project_edit", "finance:business_case_edit",
                  "programme:assumptions", "programme:milestone_edit", "accounts:two_factor", "login", "logout"):
         assert (name, "POST") in covered_methods, name
 

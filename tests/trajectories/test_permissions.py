@@ -1,5 +1,7 @@
 """Who sees what: per role, over the web, the API and the download of files."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -81,6 +83,8 @@ def test_web_pages_follow_the_roles(users, client):
 def test_file_download_is_permission_checked(users, client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     doc = services.add_document(trajectory("AnQore"), "business_case", "BC met bestand", "confidential", data=PDF, file_name="bc.pdf")
+    # on record before the AMVI's advice (2025-06-23), so put to the committee (issue 12: only such documents)
+    Document.objects.filter(pk=doc.pk).update(uploaded_at=dt.datetime(2025, 5, 8, 12, tzinfo=dt.timezone.utc))
     url = reverse("trajectories:download", args=[doc.pk])
     assert client.get(url).status_code == 302
     for who, status in [("company_b", 404), ("province", 404), ("nobody", 404), ("company_a", 200), ("amvi", 200), ("programme", 200)]:

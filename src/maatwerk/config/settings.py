@@ -172,6 +172,16 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "uploads"  # served only through permission-checked views, never as static
+# Uploads (issue 12, M12): a body over the limit is refused with 413 before it is read, files over
+# 1 MB stream to a temporary file on disk, and the first upload handler stops at the limit.
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "maatwerk.trajectories.uploads.RequestSizeLimitMiddleware")
+FILE_UPLOAD_HANDLERS = [
+    "maatwerk.trajectories.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2560 * 1024  # the form fields besides the files
 
 LOGIN_URL = "/inloggen/"
 LOGIN_REDIRECT_URL = "/"

@@ -55,10 +55,19 @@ class EventAdmin(admin.ModelAdmin):
 
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
-    list_display = ("title", "trajectory", "doc_type", "confidentiality", "published", "document_date")
-    list_filter = ("doc_type", "confidentiality", "published")
+    list_filter = ("doc_type", "confidentiality", "status", "published")
     search_fields = ("title", "trajectory__company__name")
-    readonly_fields = ("sha256", "size", "content_type", "uploaded_by", "uploaded_at")
+    list_display = ("title", "trajectory", "doc_type", "confidentiality", "status", "published", "document_date")
+    # Type, confidentiality, review and publication change only through the trajectory service (the
+    # review action on the trajectory page, an append-only event), never by editing the row here;
+    # documents are added through the upload form, which checks the file.
+    readonly_fields = (
+        "trajectory", "doc_type", "confidentiality", "published", "published_on", "status", "originator", "proposed_public",
+        "review_reason", "file", "sha256", "size", "content_type", "uploaded_by", "uploaded_at",
+    )
+
+    def has_add_permission(self, request):
+        return False
 
 
 class AmviItemInline(admin.TabularInline):

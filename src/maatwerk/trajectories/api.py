@@ -1,11 +1,14 @@
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.responses import Status
+from pydantic import field_validator
 
 from maatwerk.core import datacache
+from maatwerk.core.dates import happened_date_error
 from maatwerk.engine import workflow
 
 from . import permissions, services
@@ -53,6 +56,9 @@ class DocumentOut(Schema):
     document_date: dt.date | None
     confidentiality: str
     published: bool
+    status: str
+    proposed_public: bool
+    review_reason: str
 
 
 class TransitionIn(Schema):
@@ -60,6 +66,19 @@ class TransitionIn(Schema):
     date: dt.date = Field(..., description="Datum van de overgang (JJJJ-MM-DD)")
     note: str = Field("", max_length=5000, pattern=r"^[^\x00]*$", description="Toelichting (bij een exit: de reden)")
     version: int | None = Field(None, description="Versie waarop de wijziging gebaseerd is (optimistische vergrendeling)")
+
+    @field_validator("date")
+    @classmethod
+    def plausible(cls, value: dt.date) -> dt.date:
+        error = happened_date_error(value, "date (datum van de overgang)")
+        if error:
+            raise ValueError(error)
+        return value
+
+
+class ReviewIn(Schema):
+    decision: str = Field(..., description="accept, publish (accepteren en publiceren) of reject", pattern=r"^(accept|publish|reject)$")
+    reason: str = Field("", max_length=2000, pattern=r"^[^\x00]*$", description="Reden (verplicht bij reject)")
 
 
 class Detail(Schema):
@@ -138,3 +157,20 @@ def post_transition(request, trajectory_id: int, body: TransitionIn):
         return Status(409, {"detail": str(exc)})
     trajectory.refresh_from_db()
     return Status(201, _out(trajectory))
+
+
+@router.post(
+    "/documents/{document_id}/review",
+    response={200: DocumentOut, 403: Detail, 404: Detail, 409: Detail},
+    summary="Een document beoordelen: accepteren, accepteren en publiceren, of afwijzen (programmateam)",
+)
+def post_review(request, document_id: int, body: ReviewIn):
+    document = permissions.visible_documents(request.user).filter(pk=document_id).first()
+    if document is None:
+        raise Http404("Geen document met dit nummer dat u mag zien.")
+    if not permissions.can_review_documents(request.user, document.trajectory):
+        return Status(403, {"detail": "Alleen het programmateam beoordeelt en publiceert documenten."})
+    try:
+        return services.review_document(document, body.decision, actor=request.user, reason=body.reason)
+    except ValidationError as exc:
+        return Status(409, {"detail": "; ".join(exc.messages)})

@@ -2,9 +2,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from maatwerk.core.dates import happened_validator
 from maatwerk.engine import workflow
 
-from .models import AmviItemKind, Confidentiality, DocumentType, Judgement, Response
+from .models import COMPANY_SUBMITTABLE_TYPES, AmviItemKind, Confidentiality, DocumentType, Judgement, Response
 from .uploads import MAX_UPLOAD_BYTES
 
 
@@ -14,7 +15,10 @@ class AsOfForm(forms.Form):
 
 class TransitionForm(forms.Form):
     to = forms.ChoiceField(label=_("Naar fase"))
-    date = forms.DateField(label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate)
+    date = forms.DateField(
+        label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate,
+        validators=[happened_validator("Datum van de overgang")],
+    )
     note = forms.CharField(label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -29,20 +33,86 @@ class TransitionForm(forms.Form):
         )
 
 
+PROPOSED_PUBLIC = "proposed_public"
+
+
 class DocumentForm(forms.Form):
+    """The programme team's upload form: any type, any confidentiality, may publish at once.
+
+    Business cases, due diligence and negotiation papers are stored as confidential whatever is chosen."""
+
     doc_type = forms.ChoiceField(label=_("Soort"), choices=DocumentType.choices)
     title = forms.CharField(label=_("Titel"), max_length=300)
-    document_date = forms.DateField(label=_("Documentdatum"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    confidentiality = forms.ChoiceField(label=_("Vertrouwelijkheid"), choices=Confidentiality.choices, initial=Confidentiality.INTERNAL)
+    document_date = forms.DateField(
+        label=_("Documentdatum"), required=False, widget=forms.DateInput(attrs={"type": "date"}), validators=[happened_validator("Documentdatum")]
+    )
+    confidentiality = forms.ChoiceField(
+        label=_("Vertrouwelijkheid"), choices=Confidentiality.choices, initial=Confidentiality.INTERNAL,
+        help_text=_("Businesscase, due diligence en onderhandelingsstukken zijn altijd vertrouwelijk."),
+    )
     published = forms.BooleanField(label=_("Publiceren"), required=False)
     file = forms.FileField(
         label=_("Bestand"), help_text=_("PDF, DOCX, XLSX, ODT, ODS, CSV of TXT; ten hoogste %(mb)d MB.") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)}
     )
 
+    def clean(self):
+        data = super().clean()
+        if data.get("published") and data.get("confidentiality") != Confidentiality.PUBLIC:
+            self.add_error("published", _("Alleen een openbaar document kan gepubliceerd worden."))
+        return data
+
+    def document_terms(self) -> dict:
+        """The keyword arguments of services.add_document for the confidentiality chosen."""
+        d = self.cleaned_data
+        return {"confidentiality": d["confidentiality"], "published": d["published"], "proposed_public": False}
+
+
+class CompanyDocumentForm(DocumentForm):
+    """A company submits documents for the programme team's review: it never publishes, it may at most
+    propose a document as public; the State's papers and the AMVI's advice are not its to submit."""
+
+    published = None
+    doc_type = forms.ChoiceField(label=_("Soort"), choices=[c for c in DocumentType.choices if c[0] in COMPANY_SUBMITTABLE_TYPES])
+    confidentiality = forms.ChoiceField(
+        label=_("Vertrouwelijkheid"),
+        choices=[
+            (Confidentiality.CONFIDENTIAL, Confidentiality.CONFIDENTIAL.label),
+            (Confidentiality.INTERNAL, Confidentiality.INTERNAL.label),
+            (PROPOSED_PUBLIC, _("Voorgesteld openbaar (het programmateam beslist)")),
+        ],
+        initial=Confidentiality.CONFIDENTIAL,
+        help_text=_("Het programmateam beoordeelt elk ingediend document; een businesscase is altijd vertrouwelijk."),
+    )
+
+    def clean(self):
+        return forms.Form.clean(self)
+
+    def document_terms(self) -> dict:
+        chosen = self.cleaned_data["confidentiality"]
+        if chosen == PROPOSED_PUBLIC:
+            return {"confidentiality": Confidentiality.INTERNAL, "published": False, "proposed_public": True}
+        return {"confidentiality": chosen, "published": False, "proposed_public": False}
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Beslissing"),
+        choices=[("accept", _("Accepteren")), ("publish", _("Accepteren en publiceren")), ("reject", _("Afwijzen"))],
+    )
+    reason = forms.CharField(label=_("Reden (verplicht bij afwijzen)"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "reject" and not data.get("reason", "").strip():
+            self.add_error("reason", _("Geef een reden als een document wordt afgewezen."))
+        return data
+
 
 class AmviAdviceForm(forms.Form):
-    concept_submitted_on = forms.DateField(label=_("Concept voorgelegd op"), widget=forms.DateInput(attrs={"type": "date"}))
-    advice_date = forms.DateField(label=_("Datum advies"), widget=forms.DateInput(attrs={"type": "date"}))
+    concept_submitted_on = forms.DateField(
+        label=_("Concept voorgelegd op"), widget=forms.DateInput(attrs={"type": "date"}), validators=[happened_validator("Concept voorgelegd op")]
+    )
+    advice_date = forms.DateField(label=_("Datum advies"), widget=forms.DateInput(attrs={"type": "date"}), validators=[happened_validator("Datum advies")])
     feasibility = forms.ChoiceField(label=_("Haalbaarheid"), choices=Judgement.choices)
     cost_effectiveness = forms.ChoiceField(label=_("Doelmatigheid"), choices=Judgement.choices)
     ambition = forms.ChoiceField(label=_("Ambitie"), choices=Judgement.choices)
@@ -83,7 +153,9 @@ class ResponseForm(forms.Form):
 
 
 class ParliamentForm(forms.Form):
-    informed_on = forms.DateField(label=_("Geïnformeerd op"), widget=forms.DateInput(attrs={"type": "date"}))
+    informed_on = forms.DateField(
+        label=_("Geïnformeerd op"), widget=forms.DateInput(attrs={"type": "date"}), validators=[happened_validator("Geïnformeerd op")]
+    )
     kamerstuk = forms.RegexField(
         label=_("Kamerstuk"),
         regex=r"^\d{5}-\d{1,4}$",

@@ -4,12 +4,12 @@ The phase of a trajectory is derived from its events (see :mod:`maatwerk.engine.
 ``phase`` and ``phase_since`` columns are a cache for queries, rewritten after every event.
 """
 
-import hashlib
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from maatwerk.core.dates import happened_date_error
 
 
 class PartyKind(models.TextChoices):
@@ -92,6 +92,7 @@ class EventKind(models.TextChoices):
     AMVI_RESPONSE = "amvi_response", _("Reactie op AMVI-punt")
     PARLIAMENT = "parliament", _("Kamer geïnformeerd")
     NOTE = "note", _("Notitie")
+    REVIEW = "review", _("Documentbeoordeling")
 
 
 class AppendOnly(models.Model):
@@ -137,6 +138,20 @@ class Event(AppendOnly):
     def __str__(self) -> str:
         return f"{self.trajectory}: {self.get_kind_display()} {self.to_phase} {self.effective_date or '?'}"
 
+    def clean(self):
+        errors = {
+            field: error
+            for field, label in (("effective_date", "Datum"), ("not_after", "Uiterlijk op"))
+            if (error := happened_date_error(getattr(self, field), label))
+        }
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        if self.pk is None:
+            self.clean()  # the last line: no implausible date enters the append-only history, whatever the route
+        super().save(*args, **kwargs)
+
 
 class DocumentType(models.TextChoices):
     EOP = "eop", _("Expression of Principles")
@@ -148,6 +163,7 @@ class DocumentType(models.TextChoices):
     CLIMATE_PLAN = "climate_plan", _("Klimaatplan")
     BINDING_AGREEMENT = "binding_agreement", _("Bindende maatwerkafspraak")
     PROGRESS_REPORT = "progress_report", _("Voortgangsrapportage")
+    NEGOTIATION = "negotiation", _("Onderhandelingsstukken")
     OTHER = "other", _("Overig")
 
 
@@ -157,8 +173,37 @@ class Confidentiality(models.TextChoices):
     CONFIDENTIAL = "confidential", _("Vertrouwelijke bedrijfsinformatie")
 
 
-# Document types that are never public, whatever is chosen (q 4, q 41, q 73).
-NEVER_PUBLIC_TYPES = frozenset({DocumentType.BUSINESS_CASE, DocumentType.DUE_DILIGENCE})
+class ReviewStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Ingediend, nog niet beoordeeld")
+    ACCEPTED = "accepted", _("Geaccepteerd")
+    REJECTED = "rejected", _("Afgewezen")
+
+
+class Originator(models.TextChoices):
+    """Who supplied a document: the company itself, or the State (the programme team, its advisers)."""
+
+    COMPANY = "company", _("Bedrijf")
+    STATE = "state", _("Staat")
+
+
+# Document types that are confidential whatever the form says (q 4, q 41, q 73): the business case,
+# the State's due diligence and the negotiation papers (mandate, positions).
+CONFIDENTIAL_TYPES = frozenset({DocumentType.BUSINESS_CASE, DocumentType.DUE_DILIGENCE, DocumentType.NEGOTIATION})
+NEVER_PUBLIC_TYPES = CONFIDENTIAL_TYPES  # (the constraint "confidential_by_type" below spells them out)
+# The State's own papers: never shown to the company, never uploaded by it.
+STATE_ONLY_TYPES = frozenset({DocumentType.DUE_DILIGENCE, DocumentType.NEGOTIATION})
+# Types a company may submit (the AMVI's advice and the State's papers are not the company's to supply).
+COMPANY_SUBMITTABLE_TYPES = frozenset(set(DocumentType) - STATE_ONLY_TYPES - {DocumentType.AMVI_ADVICE})
+# Who supplies a document of a type when the uploader does not say (demo data, existing rows).
+COMPANY_SUPPLIED_TYPES = frozenset(
+    {DocumentType.BUSINESS_CASE, DocumentType.CLIMATE_PLAN, DocumentType.PROGRESS_REPORT, DocumentType.CONCEPT_JLOI}
+)
+
+
+def originator_by_type(doc_type: str) -> str:
+    return Originator.COMPANY if doc_type in COMPANY_SUPPLIED_TYPES else Originator.STATE
+
+
 # Document types the AMVI receives as background to a concept JLoI.
 AMVI_DOCUMENT_TYPES = frozenset(
     {DocumentType.CONCEPT_JLOI, DocumentType.BUSINESS_CASE, DocumentType.DUE_DILIGENCE, DocumentType.AMVI_ADVICE, DocumentType.CLIMATE_PLAN}
@@ -187,6 +232,12 @@ class Document(models.Model):
     source = models.TextField(_("bron"), blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    originator = models.CharField(_("afkomstig van"), max_length=10, choices=Originator.choices, default=Originator.STATE)
+    status = models.CharField(_("beoordeling"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.SUBMITTED)
+    proposed_public = models.BooleanField(
+        _("voorgesteld openbaar"), default=False, help_text=_("Het bedrijf stelt voor dit document openbaar te maken; het programmateam beslist.")
+    )
+    review_reason = models.TextField(_("toelichting beoordeling"), blank=True)
 
     class Meta:
         verbose_name = _("document")
@@ -194,12 +245,20 @@ class Document(models.Model):
         ordering = ["trajectory", "document_date", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(doc_type__in=["business_case", "due_diligence"], confidentiality="public"),
-                name="business_case_never_public",
+                condition=~models.Q(doc_type__in=["business_case", "due_diligence", "negotiation"]) | models.Q(confidentiality="confidential"),
+                name="confidential_by_type",
             ),
             models.CheckConstraint(
                 condition=~models.Q(published=True) | models.Q(confidentiality="public"),
                 name="only_public_documents_published",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(published=True) | models.Q(status="accepted"),
+                name="only_accepted_documents_published",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="rejected") | ~models.Q(review_reason=""),
+                name="rejection_has_reason",
             ),
         ]
 
@@ -207,19 +266,26 @@ class Document(models.Model):
         return self.title
 
     def clean(self):
-        if self.doc_type in NEVER_PUBLIC_TYPES and self.confidentiality == Confidentiality.PUBLIC:
-            raise ValidationError({"confidentiality": _("Een businesscase of due diligence is nooit openbaar.")})
+        if self.doc_type in CONFIDENTIAL_TYPES and self.confidentiality != Confidentiality.CONFIDENTIAL:
+            raise ValidationError(
+                {"confidentiality": _("Een businesscase, due diligence of onderhandelingsstuk is altijd vertrouwelijk.")}
+            )
         if self.published and self.confidentiality != Confidentiality.PUBLIC:
             raise ValidationError({"published": _("Alleen openbare documenten kunnen gepubliceerd worden.")})
+        if self.published and self.status != ReviewStatus.ACCEPTED:
+            raise ValidationError({"published": _("Alleen een door het programmateam geaccepteerd document kan gepubliceerd worden.")})
+        if self.status == ReviewStatus.REJECTED and not self.review_reason.strip():
+            raise ValidationError({"review_reason": _("Geef een reden als een document wordt afgewezen.")})
+        error = happened_date_error(self.document_date, "Documentdatum")
+        if error:
+            raise ValidationError({"document_date": error})
 
     @property
     def is_public(self) -> bool:
         return self.published and self.confidentiality == Confidentiality.PUBLIC
 
-    def set_file_meta(self, data: bytes, content_type: str) -> None:
-        self.size = len(data)
-        self.sha256 = hashlib.sha256(data).hexdigest()
-        self.content_type = content_type
+    def set_file_meta(self, size: int, sha256: str, content_type: str) -> None:
+        self.size, self.sha256, self.content_type = size, sha256, content_type
 
 
 class Judgement(models.TextChoices):
@@ -249,6 +315,15 @@ class AmviAdvice(models.Model):
 
     def __str__(self) -> str:
         return f"AMVI-advies {self.trajectory} {self.advice_date or '?'}"
+
+    def clean(self):
+        errors = {
+            field: error
+            for field, label in (("concept_submitted_on", "Concept voorgelegd op"), ("advice_date", "Datum advies"))
+            if (error := happened_date_error(getattr(self, field), label))
+        }
+        if errors:
+            raise ValidationError(errors)
 
 
 class AmviItemKind(models.TextChoices):
@@ -301,3 +376,12 @@ class ParliamentNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.trajectory}: {self.informed_on} {self.kamerstuk}"
+
+    def clean(self):
+        errors = {
+            field: error
+            for field, label in (("informed_on", "Geïnformeerd op"), ("not_after", "Uiterlijk op"))
+            if (error := happened_date_error(getattr(self, field), label))
+        }
+        if errors:
+            raise ValidationError(errors)

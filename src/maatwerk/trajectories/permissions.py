@@ -1,22 +1,51 @@
 """Object-level permissions per role (programme team, company user, AMVI member, province/ministry, public).
 
-- programme team: everything;
-- company user: only their own company's trajectory and documents (their own business case too);
+- programme team: everything; it alone accepts, rejects and publishes documents;
+- company user: only their own company's trajectory. Of its documents the company sees those it
+  supplied itself (``originator`` company, whatever their review state, so also its own business
+  case and a rejected submission with the reason), and those of the State that are not confidential
+  once accepted; never the State's own papers (due diligence, negotiation papers: mandate, positions),
+  and never another confidential document of the State. It may submit documents (never publish:
+  at most propose them as public), which wait for the programme team's review;
 - AMVI member: only trajectories whose concept JLoI was put to the committee, and of those the
-  documents the committee receives (concept JLoI, business case, due diligence, climate plan, advice)
+  accepted documents the committee receives (concept JLoI, business case, due diligence, climate
+  plan, advice) as they were put to it: when an advice exists, only documents that were on record
+  when the latest advice was recorded and not dated after it; before any advice, all of them;
   plus what is public; writes the advice;
-- province or other ministry: trajectories in which their party takes part, without confidential
-  business information;
-- anyone else (anonymous or without a role): published public documents only.
+- province or other ministry: trajectories in which their party takes part, accepted documents
+  without confidential business information;
+- anyone else (anonymous or without a role): published public documents only (published implies
+  accepted, by a database constraint).
+
+Events are shown through :func:`visible_events` only (page, API, anything else): an event about a
+document the user may not see loses its title and payload; an edit of a field the user may not see
+(:data:`CONFIDENTIAL_FIELDS`) keeps the field's name but loses its values.
 """
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import copy
+
+from django.db.models import DateTimeField, F, Max, OuterRef, Q, QuerySet, Subquery
 
 from maatwerk.accounts.models import Role, role_of
 
-from .models import AMVI_DOCUMENT_TYPES, Confidentiality, Document, Trajectory
+from .models import (
+    AMVI_DOCUMENT_TYPES,
+    STATE_ONLY_TYPES,
+    AmviAdvice,
+    Confidentiality,
+    Document,
+    Event,
+    EventKind,
+    Originator,
+    ReviewStatus,
+    Trajectory,
+)
+
+# Trajectory fields whose values only the programme team sees (the page shows them to it alone).
+CONFIDENTIAL_FIELDS = frozenset({"financial_securities"})
+REDACTED = "(niet zichtbaar voor uw rol)"
 
 # Phases from which a concept JLoI has been put to the AMVI (it stays put to it afterwards).
 PUT_TO_AMVI_PHASES = ("jloi_concept", "amvi_advice", "jloi_signed", "binding_agreement", "realisation", "completed")
@@ -53,18 +82,45 @@ def public_documents_q() -> Q:
     return Q(published=True, confidentiality=Confidentiality.PUBLIC)
 
 
+def _as_put_to_amvi(qs: QuerySet[Document]) -> QuerySet[Document]:
+    """Committee documents as they were put to the AMVI: once an advice exists, those on record when
+    the latest advice was recorded (its event) and not dated after the latest advice date."""
+    advices = AmviAdvice.objects.filter(trajectory=OuterRef("trajectory")).order_by()
+    latest_date = advices.values("trajectory").annotate(d=Max("advice_date")).values("d")
+    recorded = (
+        Event.objects.filter(trajectory=OuterRef("trajectory"), kind=EventKind.AMVI_ADVICE).order_by()
+        .values("trajectory").annotate(t=Max("recorded_at")).values("t")
+    )
+    has_advice = advices
+    qs = qs.annotate(
+        _advised=Subquery(has_advice.values("pk")[:1]),
+        _advice_date=Subquery(latest_date),
+        _advice_recorded=Subquery(recorded, output_field=DateTimeField()),
+    )
+    on_record = Q(_advice_recorded__isnull=False, uploaded_at__lte=F("_advice_recorded")) | Q(
+        _advice_recorded__isnull=True, _advice_date__isnull=False, uploaded_at__date__lte=F("_advice_date")
+    ) | Q(_advice_recorded__isnull=True, _advice_date__isnull=True)
+    not_dated_after = Q(_advice_date__isnull=True) | Q(document_date__isnull=True) | Q(document_date__lte=F("_advice_date"))
+    return qs.filter(Q(_advised__isnull=True) | (on_record & not_dated_after))
+
+
 def visible_documents(user) -> QuerySet[Document]:
     role = role_of(user)
     qs = Document.objects.select_related("trajectory__company")
+    accepted = Q(status=ReviewStatus.ACCEPTED)
     if role == Role.PROGRAMME:
         return qs
     if role == Role.COMPANY:
-        return qs.filter(Q(trajectory__company_id=_membership(user).company_id) | public_documents_q())
+        own_trajectory = Q(trajectory__company_id=_membership(user).company_id) & ~Q(doc_type__in=STATE_ONLY_TYPES)
+        supplied = Q(originator=Originator.COMPANY)
+        states_open = Q(originator=Originator.STATE) & accepted & ~Q(confidentiality=Confidentiality.CONFIDENTIAL)
+        return qs.filter((own_trajectory & (supplied | states_open)) | public_documents_q())
     if role == Role.AMVI:
-        committee = Q(trajectory__in=visible_trajectories(user), doc_type__in=AMVI_DOCUMENT_TYPES)
-        return qs.filter(committee | public_documents_q())
+        committee = qs.filter(trajectory__in=visible_trajectories(user), doc_type__in=AMVI_DOCUMENT_TYPES, status=ReviewStatus.ACCEPTED)
+        committee_ids = _as_put_to_amvi(committee).values("pk")
+        return qs.filter(Q(pk__in=committee_ids) | public_documents_q())
     if role == Role.PROVINCE:
-        own = Q(trajectory__parties=_membership(user).party_id) & ~Q(confidentiality=Confidentiality.CONFIDENTIAL)
+        own = Q(trajectory__parties=_membership(user).party_id) & accepted & ~Q(confidentiality=Confidentiality.CONFIDENTIAL)
         return qs.filter(own | public_documents_q()).distinct()
     return qs.filter(public_documents_q())
 
@@ -105,18 +161,48 @@ def can_submit_documents(user, trajectory: Trajectory) -> bool:
     return role == Role.PROGRAMME or (role == Role.COMPANY and _membership(user).company_id == trajectory.company_id)
 
 
+def can_review_documents(user, trajectory: Trajectory) -> bool:
+    """Accepting, rejecting and publishing documents: the programme team alone."""
+    return role_of(user) == Role.PROGRAMME
+
+
+def can_publish_documents(user, trajectory: Trajectory) -> bool:
+    """Uploading a document as public and published at once: the programme team alone (a company proposes)."""
+    return role_of(user) == Role.PROGRAMME
+
+
+def can_view_field(user, field: str, trajectory: Trajectory | None = None) -> bool:
+    """May see the value of this trajectory field (e.g. in an edit event's payload)."""
+    return field not in CONFIDENTIAL_FIELDS or role_of(user) == Role.PROGRAMME
+
+
 def can_write_amvi_advice(user, trajectory: Trajectory) -> bool:
     role = role_of(user)
     return role == Role.PROGRAMME or (role == Role.AMVI and can_view_trajectory(user, trajectory))
 
 
 def visible_events(user, events):
-    """Events for display: a document event about a document the user may not see keeps its date and
-    kind but loses its title and payload (the title of a business case is itself confidential)."""
+    """Events for display, the one place that decides what of an event a role sees (page, API, …).
+
+    Copies, never the given objects: a document or review event about a document the user may not
+    see keeps its date and kind but loses its title, payload and source (the title of a business case
+    is itself confidential); an edit event keeps the names of the fields changed, but the old and new
+    values of a field the user may not see (:func:`can_view_field`) are replaced by a notice."""
+    events = list(events)
+    if role_of(user) == Role.PROGRAMME:
+        return [copy.copy(e) for e in events]
     allowed = set(visible_documents(user).values_list("pk", flat=True))
     out = []
     for event in events:
-        if event.kind == "document" and event.payload.get("document") not in allowed:
+        event = copy.copy(event)
+        payload = event.payload if isinstance(event.payload, dict) else {}
+        if event.kind in (EventKind.DOCUMENT, EventKind.REVIEW) and payload.get("document") not in allowed:
             event.note, event.payload, event.source = "Document (niet zichtbaar voor uw rol)", {}, ""
+        elif event.kind == EventKind.EDIT and isinstance(payload.get("changed"), dict):
+            changed = {
+                f: (values if can_view_field(user, f) else [REDACTED, REDACTED])
+                for f, values in payload["changed"].items()
+            }
+            event.payload = {**payload, "changed": changed}
         out.append(event)
     return out

@@ -8,21 +8,31 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
-from django.core.files.base import ContentFile
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from maatwerk.accounts.models import Role, role_of
 from maatwerk.core import datacache
+from maatwerk.core.dates import happened_date_error
 from maatwerk.engine import workflow
 
+from . import permissions
 from .models import (
+    COMPANY_SUBMITTABLE_TYPES,
+    CONFIDENTIAL_TYPES,
     AmviAdvice,
     AmviItem,
+    Confidentiality,
     Document,
+    DocumentType,
     Event,
     EventKind,
+    Originator,
     ParliamentNotice,
+    ReviewStatus,
     Trajectory,
+    originator_by_type,
 )
 from .uploads import check_upload
 
@@ -87,7 +97,12 @@ def _known_by(date: dt.date | None, not_after: dt.date | None, as_of: dt.date | 
 def facts_as_of(trajectory: Trajectory, as_of: dt.date | None = None) -> workflow.TrajectoryFacts:
     """What the gate conditions look at, as the records stood on ``as_of`` (None: now)."""
     company = trajectory.company
-    docs = {d.doc_type for d in trajectory.documents.all() if _known_by(d.document_date, None, as_of) or d.document_date is None}
+    # Only documents the programme team accepted count for a gate (a company's submission does not).
+    docs = {
+        d.doc_type
+        for d in trajectory.documents.all()
+        if d.status == ReviewStatus.ACCEPTED and (_known_by(d.document_date, None, as_of) or d.document_date is None)
+    }
     advices = [a for a in trajectory.amvi_advices.all() if _known_by(a.advice_date, None, as_of) or a.advice_date is None]
     advice = advices[-1] if advices else None
     notices = [n for n in trajectory.parliament_notices.all() if _known_by(n.informed_on, n.not_after, as_of) or (n.informed_on is None and n.not_after is None)]
@@ -162,13 +177,14 @@ def transition(
     expected_version: int | None = None,
 ) -> Event:
     """Move a trajectory to ``to`` on ``date`` if the rules allow it; otherwise raise TransitionRefused."""
+    implausible = happened_date_error(date, "Datum van de overgang")
+    if implausible:
+        raise TransitionRefused([implausible])
     with transaction.atomic():
         trajectory = _locked(trajectory, expected_version)
         current = state_as_of(trajectory)
         if current.since is not None and date < current.since:
             raise TransitionRefused([f"De datum {date:%d-%m-%Y} ligt vóór het begin van de huidige fase ({current.since:%d-%m-%Y})."])
-        if date > timezone.localdate():
-            raise TransitionRefused([f"De datum {date:%d-%m-%Y} ligt in de toekomst."])
         facts = replace(
             facts_as_of(trajectory), joint_conclusion_note=note, pause_reason=note, withdrawal_reason=note
         )  # the note of an exit is its reason
@@ -201,6 +217,41 @@ def edit(trajectory: Trajectory, changes: dict, actor=None, date: dt.date | None
         return event
 
 
+class DocumentRefused(ValidationError):
+    """An upload or review the rules do not allow (a ValidationError, so callers show its messages)."""
+
+
+def _type_label(doc_type: str) -> str:
+    return str(DocumentType(doc_type).label).lower() if doc_type in DocumentType.values else repr(doc_type)
+
+
+def _document_terms(trajectory, actor, doc_type, confidentiality, published, proposed_public, originator):
+    """Status, originator, confidentiality and publication of a new document, from who uploads it.
+
+    The programme team (and the system: demo data, imports, with no actor) records documents as
+    accepted and may publish them; a company submits them for review, never published, at most
+    proposed as public. Confidential types are confidential whatever was asked."""
+    actor = _actor(actor)
+    role = role_of(actor) if actor is not None else None
+    if actor is not None and not permissions.can_submit_documents(actor, trajectory):
+        raise DocumentRefused("U mag bij dit traject geen documenten indienen.")
+    if doc_type in CONFIDENTIAL_TYPES:
+        if published or confidentiality == Confidentiality.PUBLIC:
+            raise DocumentRefused({"confidentiality": f"Een {_type_label(doc_type)} is altijd vertrouwelijk; nooit openbaar."})
+        confidentiality, proposed_public = Confidentiality.CONFIDENTIAL, False
+    if role == Role.COMPANY:
+        if doc_type not in COMPANY_SUBMITTABLE_TYPES:
+            raise DocumentRefused({"doc_type": f"Een bedrijf kan geen {_type_label(doc_type)} indienen; dat stuk is van de Staat of de AMVI."})
+        if published or confidentiality == Confidentiality.PUBLIC:
+            raise DocumentRefused(
+                {"published": "Een bedrijf publiceert geen documenten; stel het voor als openbaar, het programmateam beslist na beoordeling."}
+            )
+        return ReviewStatus.SUBMITTED, Originator.COMPANY, confidentiality, False, proposed_public
+    if published and actor is not None and not permissions.can_publish_documents(actor, trajectory):
+        raise DocumentRefused({"published": "Alleen het programmateam publiceert documenten."})
+    return ReviewStatus.ACCEPTED, originator or originator_by_type(doc_type), confidentiality, published, proposed_public
+
+
 def add_document(
     trajectory: Trajectory,
     doc_type: str,
@@ -209,41 +260,115 @@ def add_document(
     actor=None,
     document_date: dt.date | None = None,
     file_name: str | None = None,
-    data: bytes | None = None,
+    data=None,
     published: bool = False,
     public_url: str = "",
     source: str = "",
     not_after: dt.date | None = None,
+    proposed_public: bool = False,
+    originator: str | None = None,
 ) -> Document:
+    """Record a document (``data``: bytes or an uploaded file, read in chunks).
+
+    Everything is checked before the file is written; if anything fails afterwards (the database, a
+    rollback of this block) the written file is removed again, so a refused upload leaves nothing."""
+    checked = check_upload(file_name or "document", data) if data is not None else None
+    saved_name = None
+    try:
+        with transaction.atomic():
+            trajectory = _locked(trajectory, None)
+            status, originator, confidentiality, published, proposed_public = _document_terms(
+                trajectory, actor, doc_type, confidentiality, published, proposed_public, originator
+            )
+            doc = Document(
+                trajectory=trajectory,
+                doc_type=doc_type,
+                title=title,
+                confidentiality=confidentiality,
+                document_date=document_date,
+                published=published,
+                published_on=document_date if published else None,
+                public_url=public_url,
+                source=source,
+                uploaded_by=_actor(actor),
+                status=status,
+                originator=originator,
+                proposed_public=proposed_public,
+            )
+            if checked is not None:
+                doc.set_file_meta(checked.size, checked.sha256, checked.content_type)
+            doc.full_clean(exclude=["file"])
+            implausible = happened_date_error(not_after, "Uiterlijk op")
+            if implausible:
+                raise DocumentRefused({"not_after": implausible})
+            if checked is not None:
+                doc.file.save(checked.name, checked.file, save=False)
+                saved_name = doc.file.name
+            doc.save()
+            _event(
+                trajectory,
+                EventKind.DOCUMENT,
+                actor,
+                document_date,
+                not_after=not_after,
+                note=title,
+                source=source,
+                payload={
+                    "document": doc.pk, "type": doc_type, "confidentiality": confidentiality, "published": published,
+                    "status": status, "originator": originator, "proposed_public": proposed_public,
+                },
+            )
+            refresh_cache(trajectory)
+            return doc
+    except BaseException:
+        if saved_name:
+            Document.file.field.storage.delete(saved_name)
+        raise
+
+
+REVIEW_DECISIONS = ("accept", "publish", "reject")
+
+
+def review_document(document: Document, decision: str, actor=None, reason: str = "") -> Document:
+    """The programme team's review of a document: accept, accept and publish, or reject (with a reason).
+
+    A submitted document is accepted or rejected once; an accepted one may still be published. Each
+    decision is an append-only review event; publishing needs a type that may be public."""
+    if decision not in REVIEW_DECISIONS:
+        raise DocumentRefused({"decision": f"Onbekende beslissing {decision!r}; kies uit {', '.join(REVIEW_DECISIONS)}."})
     with transaction.atomic():
-        trajectory = _locked(trajectory, None)
-        doc = Document(
-            trajectory=trajectory,
-            doc_type=doc_type,
-            title=title,
-            confidentiality=confidentiality,
-            document_date=document_date,
-            published=published,
-            published_on=document_date if published else None,
-            public_url=public_url,
-            source=source,
-            uploaded_by=_actor(actor),
-        )
-        if data is not None:
-            checked = check_upload(file_name or "document", data)
-            doc.set_file_meta(checked.data, checked.content_type)
-            doc.file.save(checked.name, ContentFile(checked.data), save=False)
-        doc.full_clean()
+        trajectory = _locked(document.trajectory, None)
+        if _actor(actor) is not None and not permissions.can_review_documents(actor, trajectory):
+            raise DocumentRefused("Alleen het programmateam beoordeelt en publiceert documenten.")
+        doc = Document.objects.select_for_update().get(pk=document.pk)
+        before = doc.status
+        if decision == "reject":
+            if before != ReviewStatus.SUBMITTED:
+                raise DocumentRefused(f"“{doc.title}” is al {doc.get_status_display().lower()}; alleen een ingediend document kan worden afgewezen.")
+            if not reason.strip():
+                raise DocumentRefused({"review_reason": "Geef een reden als een document wordt afgewezen."})
+            doc.status = ReviewStatus.REJECTED
+        elif decision == "accept":
+            if before != ReviewStatus.SUBMITTED:
+                raise DocumentRefused(f"“{doc.title}” is al {doc.get_status_display().lower()}.")
+            doc.status = ReviewStatus.ACCEPTED
+        else:
+            if before == ReviewStatus.REJECTED or doc.published:
+                raise DocumentRefused(f"“{doc.title}” is {'al gepubliceerd' if doc.published else 'afgewezen'}; publiceren kan niet.")
+            if doc.doc_type in CONFIDENTIAL_TYPES:
+                raise DocumentRefused(f"Een {doc.get_doc_type_display().lower()} is altijd vertrouwelijk en wordt nooit gepubliceerd.")
+            doc.status, doc.confidentiality, doc.published = ReviewStatus.ACCEPTED, Confidentiality.PUBLIC, True
+            doc.published_on = timezone.localdate()
+        doc.review_reason = reason.strip()
+        doc.full_clean(exclude=["file"])
         doc.save()
         _event(
             trajectory,
-            EventKind.DOCUMENT,
+            EventKind.REVIEW,
             actor,
-            document_date,
-            not_after=not_after,
-            note=title,
-            source=source,
-            payload={"document": doc.pk, "type": doc_type, "confidentiality": confidentiality, "published": published},
+            timezone.localdate(),
+            note=reason.strip(),
+            payload={"document": doc.pk, "decision": decision, "from": before, "to": doc.status, "published": doc.published},
         )
         refresh_cache(trajectory)
         return doc

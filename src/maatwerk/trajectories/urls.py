@@ -8,6 +8,7 @@ urlpatterns = [
     path("trajecten/<int:pk>/", views.detail, name="detail"),
     path("trajecten/<int:pk>/overgang/", views.move, name="move"),
     path("trajecten/<int:pk>/documenten/", views.upload, name="upload"),
+    path("trajecten/<int:pk>/documenten/<int:doc_pk>/beoordeling/", views.review, name="review"),
     path("trajecten/<int:pk>/amvi-advies/", views.amvi_advice, name="amvi_advice"),
     path("trajecten/<int:pk>/amvi-punten/<int:item_pk>/reactie/", views.respond, name="respond"),
     path("trajecten/<int:pk>/kamer/", views.parliament, name="parliament"),

@@ -11,8 +11,18 @@ from maatwerk.core.forms import error_summary
 from maatwerk.engine import workflow
 
 from . import permissions, services
-from .forms import AmviAdviceForm, AsOfForm, DocumentForm, EligibilityForm, ParliamentForm, ResponseForm, TransitionForm
-from .models import AmviItem, Document
+from .forms import (
+    AmviAdviceForm,
+    AsOfForm,
+    CompanyDocumentForm,
+    DocumentForm,
+    EligibilityForm,
+    ParliamentForm,
+    ResponseForm,
+    ReviewForm,
+    TransitionForm,
+)
+from .models import AmviItem, Document, ReviewStatus
 from .uploads import UploadRefused
 
 
@@ -21,6 +31,11 @@ def _trajectory_for(user, pk):
     if trajectory is None:
         raise Http404("Geen traject met dit nummer dat u mag zien.")
     return trajectory
+
+
+def _document_form_class(user, trajectory):
+    """The programme team may publish; a company submits for review (and may only propose public)."""
+    return DocumentForm if permissions.can_publish_documents(user, trajectory) else CompanyDocumentForm
 
 
 def _for_programme(request, pk, refusal: str):
@@ -75,7 +90,9 @@ def detail(request, pk):
             )
             if may_move and workflow.moves_from(state.phase)
             else None,
-            "document_form": DocumentForm() if permissions.can_submit_documents(request.user, trajectory) else None,
+            "document_form": _document_form_class(request.user, trajectory)() if permissions.can_submit_documents(request.user, trajectory) else None,
+            "review_form": ReviewForm() if permissions.can_review_documents(request.user, trajectory) else None,
+            "submitted": ReviewStatus.SUBMITTED,
             "amvi_form": AmviAdviceForm() if permissions.can_write_amvi_advice(request.user, trajectory) else None,
             "parliament_form": ParliamentForm() if may_move else None,
             "eligibility_form": EligibilityForm(
@@ -116,27 +133,49 @@ def upload(request, pk):
     trajectory = _trajectory_for(request.user, pk)
     if not permissions.can_submit_documents(request.user, trajectory):
         raise PermissionDenied("U mag bij dit traject geen documenten indienen.")
-    form = DocumentForm(request.POST, request.FILES)
+    form = _document_form_class(request.user, trajectory)(request.POST, request.FILES)
     if form.is_valid():
         d = form.cleaned_data
         try:
-            services.add_document(
+            doc = services.add_document(
                 trajectory,
                 d["doc_type"],
                 d["title"],
-                d["confidentiality"],
                 actor=request.user,
                 document_date=d["document_date"],
                 file_name=d["file"].name,
-                data=d["file"].read(),
-                published=d["published"],
+                data=d["file"],  # read in chunks by the upload check, never whole into memory
+                **form.document_terms(),
             )
         except (UploadRefused, ValidationError) as exc:
             messages.error(request, f"Document niet opgeslagen: {'; '.join(exc.messages) if isinstance(exc, ValidationError) else exc}")
         else:
-            messages.success(request, f"Document “{d['title']}” opgeslagen.")
+            if doc.status == ReviewStatus.SUBMITTED:
+                messages.success(request, f"Document “{d['title']}” ingediend; het programmateam beoordeelt het.")
+            else:
+                messages.success(request, f"Document “{d['title']}” opgeslagen.")
     else:
         messages.error(request, "Document niet opgeslagen: " + error_summary(form))
+    return redirect("trajectories:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def review(request, pk, doc_pk):
+    trajectory = _trajectory_for(request.user, pk)
+    if not permissions.can_review_documents(request.user, trajectory):
+        raise PermissionDenied("Alleen het programmateam beoordeelt en publiceert documenten.")
+    document = get_object_or_404(Document, pk=doc_pk, trajectory=trajectory)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Beoordeling niet opgeslagen: " + error_summary(form))
+        return redirect("trajectories:detail", pk=pk)
+    try:
+        doc = services.review_document(document, form.cleaned_data["decision"], actor=request.user, reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        messages.error(request, "Beoordeling niet opgeslagen: " + "; ".join(exc.messages))
+    else:
+        messages.success(request, f"Document “{doc.title}”: {doc.get_status_display().lower()}{', gepubliceerd' if doc.published else ''}.")
     return redirect("trajectories:detail", pk=pk)
 
 

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from maatwerk.core.dates import happened_date_error
 from maatwerk.trajectories.management.commands.trajectories import parse_date
 from maatwerk.trajectories.selectors import NotFound, find_trajectory
 from maatwerk.trajectories.services import TransitionRefused, transition
@@ -16,6 +17,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, company, to, date, note, **options):
         when = parse_date(date)
+        implausible = happened_date_error(when, "--date")
+        if implausible:
+            raise CommandError(f"Geweigerd: {implausible}\nEr is niets gewijzigd.")
         try:
             trajectory = find_trajectory(company)
         except NotFound as exc:
