@@ -196,5 +196,5 @@ def capex_problem(schedule) -> str | None:
     for year, amount in enumerate(schedule, start=1):
         problem = bounds.number_problem(amount, *bounds.EUROS)
         if problem:
-            return f"Investering in jaar {year}: {problem}; geef niet-negatieve bedragen in EUR, ten hoogste 100 miljard per jaar."
+            return f"Investering in jaar {year}: {problem}; geef een niet-lege lijst van niet-negatieve bedragen in EUR, ten hoogste 100 miljard per jaar."
     return None
