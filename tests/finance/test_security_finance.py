@@ -220,3 +220,20 @@ def test_m6_demo_publishes_the_figures_that_have_a_public_source(demo):
     for project in Project.objects.all():
         assert project.figures_published is bool(project.public_source), project
     assert str(Project.objects.get(trajectory__company__name="Nobian").figures_published_on) == "2024-12-19"
+
+
+# --- M5 for the price-deck import: only plain ASCII numbers ---------------------------------------------
+
+
+@pytest.mark.parametrize("cell,column", [("1_000", "gas_eur_per_mwh"), ("１２", "gas_eur_per_mwh"), ("inf", "gas_eur_per_mwh"),
+                                         ("nan", "ets_eur_per_t"), ("1e400", "ets_eur_per_t"), ("2_030", "year"), ("２０３０", "year")])
+def test_m5_price_deck_refuses_numbers_that_are_not_plain(db, cell, column):
+    from maatwerk.finance.decks import parse_deck
+    from maatwerk.registry.eutl import ImportFileError
+
+    row = {"scenario": "central", "year": "2030", "gas_eur_per_mwh": "30", "electricity_eur_per_mwh": "80", "ets_eur_per_t": "90",
+           "hydrogen_eur_per_kg": "", "co2_ts_eur_per_t": "", "source": "t"} | {column: cell}
+    data = ",".join(row) + "\n" + ",".join(row.values()) + "\n"
+    with pytest.raises(ImportFileError, match=f"regel 2, kolom {column}"):
+        parse_deck(data.encode(), "deck.csv")
+    assert parse_deck(data.replace(cell, "30" if column != "year" else "2030").encode(), "deck.csv")[0]["year"] == 2030

@@ -14,6 +14,8 @@ from maatwerk.core.csvfiles import csv_rows
 from maatwerk.core.forms import plain_int
 from maatwerk.registry.eutl import ImportFileError
 
+from .bounds import parse_plain_number
+
 from .models import PRICE_FIELDS, PriceDeck, PricePoint
 
 DECK_COLUMNS = ("scenario", "year", *PRICE_FIELDS)
@@ -27,13 +29,11 @@ PRICE_LIMITS = {  # plausible bounds per unit; outside them a figure is refused 
 
 
 def _price(row: dict, f: str, file_name: str, line: int) -> float | None:
-    value = row[f].replace(",", ".")
-    if value == "":
+    if row[f].strip() == "":
         return None
-    try:
-        number = float(value)
-    except ValueError:
-        raise ImportFileError(file_name, f"{row[f]!r} is geen getal", line, f) from None
+    number = parse_plain_number(row[f])  # ASCII digits only: float() also reads '１２３', '1_000', 'inf'
+    if number is None:
+        raise ImportFileError(file_name, f"{row[f]!r} is geen getal", line, f)
     lo, hi = PRICE_LIMITS[f]
     if not math.isfinite(number) or not lo <= number <= hi:
         raise ImportFileError(file_name, f"{number} ligt buiten {lo} tot {hi} (verkeerde eenheid?)", line, f)
@@ -47,10 +47,9 @@ def parse_deck(data: bytes, file_name: str) -> list[dict]:
         scenario = row["scenario"]
         if not scenario:
             raise ImportFileError(file_name, "scenario ontbreekt", line, "scenario")
-        try:
-            year = int(row["year"])
-        except ValueError:
-            raise ImportFileError(file_name, f"{row['year']!r} is geen jaartal", line, "year") from None
+        year = plain_int(row["year"].strip())
+        if year is None:
+            raise ImportFileError(file_name, f"{row['year']!r} is geen jaartal", line, "year")
         if not 2000 <= year <= 2100:
             raise ImportFileError(file_name, f"jaar {year} ligt buiten 2000-2100", line, "year")
         if (scenario, year) in seen:
