@@ -20,11 +20,19 @@ AS_OF = dt.date(2025, 6, 30)
 
 
 def test_letter_totals_equal_the_programme_service(demo):
+    """The letter's totals are the programme's, over the projects whose figures were published by the
+    letter's date, each figure read from the public allow-list (additional: the agreement's public
+    figure, not the one computed from the baseline and dispensation rights, which are not public)."""
     ctx = services.letter_context(AS_OF)
     t = programme.totals(AS_OF)
     for code, c in ctx["categories"]:
-        assert c["sums"] == t.by_category[code]["sums"]
-        assert len(c["projects"]) == len(t.by_category[code]["projects"])
+        rows = [r for r in t.by_category[code]["projects"]
+                if r.project.figures_published and (r.project.figures_published_on is None or r.project.figures_published_on <= AS_OF)]
+        expected = {f: sum((getattr(r.project, "additional_reduction_public_t" if f == "additional_t" else f) or 0.0) for r in rows)
+                    for f in programme.FIGURES}
+        assert c["sums"] == expected
+        assert len(c["projects"]) == len(rows)
+    assert ctx["categories"][2][1]["sums"]["co2_reduction_t"] == 500_000  # Nobian's binding agreement
     assert ctx["since"] == dt.date(2024, 12, 30)
     changed = {(c.company, c.text) for c in ctx["changes"]}
     assert ("Royal Cosun", "JLoI getekend") in changed and ("Dow Benelux", "Teruggetrokken") in changed
@@ -48,7 +56,7 @@ def test_pdf_contains_companies_and_totals(demo, tmp_path):
     assert "Voortgangsbrief" in text and "30 juni 2025" in text
 
 
-def test_letter_html_and_bad_input(demo, tmp_path, client):
+def test_letter_html_and_bad_input(users, tmp_path, client):
     out = tmp_path / "brief.html"
     call_command("report", "progress", "--as-of", "2024-12-19", "--out", str(out))
     html = out.read_text(encoding="utf-8")
@@ -57,6 +65,8 @@ def test_letter_html_and_bad_input(demo, tmp_path, client):
         call_command("report", "progress", "--as-of", "30-6-2025", "--out", str(out))
     with pytest.raises(CommandError, match=".html of .pdf"):
         call_command("report", "progress", "--as-of", "2025-06-30", "--out", str(tmp_path / "brief.doc"))
+    assert client.get(reverse("reporting:letter"), {"op": "2025-06-30", "format": "pdf"}).status_code == 302  # a draft: login
+    client.force_login(users["programme"])
     assert client.get(reverse("reporting:letter"), {"op": "2025-06-30", "format": "pdf"})["Content-Type"] == "application/pdf"
 
 

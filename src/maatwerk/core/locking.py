@@ -124,3 +124,29 @@ class VersionedAdmin:
     def save_model(self, request, obj, form, change):
         obj.version = (form.cleaned_data.get("version") or 0) + 1 if change else 0
         super().save_model(request, obj, form, change)
+
+
+class VersionedModel:
+    """Mixin for a model with ``version``: every ``save()`` of an existing row raises the version.
+
+    :func:`save_versioned` raises it for the edit forms and the API; this covers every other write
+    that goes through ``save()`` (imports, ``update_or_create``, the admin, demo loaders, services),
+    so an edit opened before such a write is refused as stale instead of silently overwriting it.
+    The increment is done by the database (``version = version + 1``), so two such writes at the same
+    moment both count. ``QuerySet.update`` bypasses ``save()``: it must raise ``version`` itself.
+    A restore writes rows raw (``save_base``) and keeps their versions."""
+
+    def save(self, *args, **kwargs):
+        if self.pk is None or self._state.adding:
+            return super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "version"}
+        before, self.version = self.version, models.F("version") + 1
+        try:
+            result = super().save(*args, **kwargs)
+        except BaseException:
+            self.version = before
+            raise
+        self.version = type(self)._default_manager.filter(pk=self.pk).values_list("version", flat=True).first()
+        return result

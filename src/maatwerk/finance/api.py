@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.db import transaction
 from django.forms.models import model_to_dict
 from django.http import Http404
@@ -8,6 +10,7 @@ from maatwerk.core.forms import error_summary
 from maatwerk.core.locking import StaleEdit
 from maatwerk.trajectories import permissions
 
+from . import bounds
 from .decks import find_deck
 from .forms import ProjectForm
 from .models import PriceDeck
@@ -37,31 +40,45 @@ class ProjectOut(Schema):
     financial_securities: bool
     state_aid_framework: str
     public_source: str
+    figures_published: bool
+    figures_published_on: dt.date | None
     version: int
 
 
 TEXT = r"^[^\x00]*$"
 
 
+def _number(lo_hi: tuple[float, float], description: str = ""):
+    """A real, finite number within bounds: no booleans, no strings, no Infinity or NaN (strict)."""
+    lo, hi = lo_hi
+    return Field(None, ge=lo, le=hi, strict=True, allow_inf_nan=False, description=description)
+
+
 class ProjectPatch(Schema):
     """The fields to change; every other field keeps its value. ``version`` is the version the change is based on."""
 
-    version: int = Field(..., ge=0, description="Versie waarop de wijziging gebaseerd is (optimistische vergrendeling)")
+    version: int = Field(..., ge=0, strict=True, description="Versie waarop de wijziging gebaseerd is (optimistische vergrendeling)")
     name: str | None = Field(None, min_length=1, max_length=200, pattern=TEXT)
     description: str | None = Field(None, max_length=20000, pattern=TEXT)
-    target_year: int | None = Field(None, ge=2020, le=2060)
+    target_year: int | None = Field(None, ge=2020, le=2060, strict=True)
     baseline_period: str | None = Field(None, max_length=40, pattern=TEXT)
-    baseline_emissions_t: float | None = Field(None, ge=0)
-    co2_reduction_t: float | None = Field(None, ge=0)
-    additional_reduction_public_t: float | None = Field(None, ge=0)
-    nox_reduction_t: float | None = Field(None, ge=0)
-    nh3_reduction_t: float | None = Field(None, ge=0)
-    investment_eur: float | None = Field(None, ge=0)
-    support_max_eur: float | None = Field(None, ge=0)
-    legally_required: bool | None = None
-    generic_instruments_checked: bool | None = None
-    financial_securities: bool | None = None
+    baseline_emissions_t: float | None = _number(bounds.TONNES)
+    co2_reduction_t: float | None = _number(bounds.TONNES)
+    dispensation_rights_t: float | None = _number(bounds.TONNES)
+    additional_reduction_public_t: float | None = _number(bounds.TONNES)
+    acceleration_years: float | None = _number(bounds.YEARS_SPAN)
+    nox_reduction_t: float | None = _number(bounds.TONNES)
+    nh3_reduction_t: float | None = _number(bounds.TONNES)
+    water_m3: float | None = _number(bounds.VOLUME_M3)
+    gas_m3: float | None = _number(bounds.VOLUME_M3)
+    investment_eur: float | None = _number(bounds.EUROS)
+    support_max_eur: float | None = _number(bounds.EUROS)
+    legally_required: bool | None = Field(None, strict=True)
+    generic_instruments_checked: bool | None = Field(None, strict=True)
+    financial_securities: bool | None = Field(None, strict=True)
     public_source: str | None = Field(None, max_length=20000, pattern=TEXT)
+    figures_published: bool | None = Field(None, strict=True, description="Cijfers openbaar (alleen het programmateam)")
+    figures_published_on: dt.date | None = None
 
 
 class Detail(Schema):
@@ -125,7 +142,7 @@ def patch_project(request, project_id: int, body: ProjectPatch):
     changes = body.model_dump(exclude_unset=True)
     data = {k: ("" if v is None else v) for k, v in model_to_dict(project, fields=ProjectForm._meta.fields).items()}
     for key, value in changes.items():
-        if value is None and key in ("name", "target_year", "legally_required", "generic_instruments_checked", "financial_securities"):
+        if value is None and key in ("name", "target_year", "legally_required", "generic_instruments_checked", "financial_securities", "figures_published"):
             return Status(422, {"detail": f"{key}: mag niet leeg zijn.", "errors": {key: ["Mag niet leeg zijn."]}})
         data[key] = "" if value is None else value
     form = ProjectForm(data, instance=project)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from importlib import resources
 
@@ -26,6 +27,7 @@ PROJECT_FIELDS = (
     "description", "techniques", "levy_regime", "baseline_period", "baseline_emissions_t", "target_year", "co2_reduction_t",
     "dispensation_rights_t", "additional_reduction_public_t", "acceleration_years", "nox_reduction_t", "nh3_reduction_t", "zzs",
     "water_m3", "gas_m3", "investment_eur", "support_max_eur", "generic_instruments_checked", "financial_securities", "public_source",
+    "figures_published",
 )
 
 
@@ -53,9 +55,10 @@ def load() -> str:
         for spec in data["projects"]:
             company = Company.objects.get(name=spec["company"])
             trajectory = company.trajectory
-            project, was_created = Project.objects.get_or_create(
-                trajectory=trajectory, name=spec["name"], defaults={f: spec[f] for f in PROJECT_FIELDS if f in spec}
-            )
+            defaults = {f: spec[f] for f in PROJECT_FIELDS if f in spec}
+            if spec.get("figures_published_on"):  # the day of the public source (the figures were public from then)
+                defaults["figures_published_on"] = dt.date.fromisoformat(spec["figures_published_on"])
+            project, was_created = Project.objects.get_or_create(trajectory=trajectory, name=spec["name"], defaults=defaults)
             if not was_created:
                 continue
             created += 1

@@ -1,6 +1,7 @@
 """Edit forms for projects and business cases, both with optimistic locking."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maatwerk.core.locking import VersionedModelForm
@@ -26,9 +27,10 @@ class ProjectForm(VersionedModelForm):
             "co2_reduction_t", "dispensation_rights_t", "additional_reduction_public_t", "acceleration_years",
             "nox_reduction_t", "nh3_reduction_t", "zzs", "water_m3", "gas_m3", "other_living_environment",
             "investment_eur", "support_max_eur", "legally_required", "generic_instruments_checked", "financial_securities",
-            "state_aid_framework", "public_source",
+            "state_aid_framework", "public_source", "figures_published", "figures_published_on",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3}), "zzs": forms.Textarea(attrs={"rows": 2}),
+                   "figures_published_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                    "other_living_environment": forms.Textarea(attrs={"rows": 2}), "public_source": forms.Textarea(attrs={"rows": 2})}
 
     def clean(self):
@@ -47,6 +49,11 @@ class ProjectForm(VersionedModelForm):
         additional = data.get("additional_reduction_public_t")
         if additional is not None and reduction is not None and additional > reduction:
             self.add_error("additional_reduction_public_t", _("Het additionele deel is groter dan de hele reductie."))
+        if "figures_published" in data:  # publishing dates itself; withdrawing the figures clears the date
+            if data["figures_published"] and not data.get("figures_published_on"):
+                data["figures_published_on"] = timezone.localdate()
+            elif not data["figures_published"]:
+                data["figures_published_on"] = None
         return data
 
 

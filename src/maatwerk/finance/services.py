@@ -6,16 +6,33 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.db.models import FloatField
 
 from maatwerk.engine import finance, instruments, levy
 
 from .decks import price_paths
-from .models import PriceDeck, Project
+from .models import PriceDeck, Project, capex_problem
 
 # Illustrative instrument parameters (not from a public source; labelled as such wherever shown).
 SDE_YEARS = 15
 SDE_CAP_EUR_PER_T = 300.0
 CCFD_YEARS = 15
+
+
+class Note(str):
+    """A remark on an evaluation. ``confidential`` when it is computed from, or tells anything about,
+    the business case (its figures, its years, whether there is one): such a note follows the
+    confidentiality of its inputs and is shown only to roles that may see the business case."""
+
+    confidential: bool
+
+    def __new__(cls, text: str, confidential: bool = False):
+        note = super().__new__(cls, text)
+        note.confidential = confidential
+        return note
+
+
+UNCOMPUTABLE = "niet te berekenen"
 
 
 @dataclass
@@ -38,11 +55,18 @@ class Evaluation:
     additional_target_t: float | None = None
     per_tonne: dict = field(default_factory=dict)
     instruments: list = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
 
     @property
     def has_business_case(self) -> bool:
         return self.cashflows is not None
+
+    def note(self, text: str, confidential: bool) -> None:
+        self.notes.append(Note(text, confidential))
+
+    def notes_for(self, confidential: bool) -> list[Note]:
+        """The notes a viewer may read: every note when ``confidential``, else only the public ones."""
+        return [n for n in self.notes if confidential or not n.confidential]
 
     def summary(self, confidential: bool) -> dict:
         """Plain values for the API and CLI; business-case figures only when ``confidential``."""
@@ -59,7 +83,7 @@ class Evaluation:
             "support_max_eur": p.support_max_eur,
             "support_per_tonne_eur": _r(self.per_tonne.get("annual")),
             "support_per_additional_tonne_eur": _r(self.per_tonne.get("additional")),
-            "notes": self.notes,
+            "notes": [str(n) for n in self.notes_for(confidential)],
         }
         if confidential and self.has_business_case:
             out.update(
@@ -84,7 +108,15 @@ def _r(value):
     if value is None:
         return None
     value = float(value)
-    return None if np.isnan(value) else round(value, 2)
+    return round(value, 2) if np.isfinite(value) else None
+
+
+def _finite(value) -> float | None:
+    """``value`` as a float, or None when it is missing, NaN or infinite (an overflow)."""
+    if value is None:
+        return None
+    value = float(value)
+    return value if np.isfinite(value) else None
 
 
 def default_deck() -> PriceDeck | None:
@@ -112,16 +144,54 @@ def evaluate(
     regime = regime or project.levy_regime or levy.LATEST_REGIME
     deck = deck or project.decision_deck or default_deck()
     ev = Evaluation(project=project, deck=deck, regime=regime)
-    _public_figures(ev, project, regime)
+    with np.errstate(all="ignore"):  # an overflow gives inf/NaN, found and reported below, never an exception
+        _public_figures(ev, project, regime)
     bc = getattr(project, "business_case", None)
     if bc is None:
-        ev.notes.append("Geen businesscase vastgelegd: alleen de publieke cijfers.")
+        ev.note("Geen businesscase vastgelegd: alleen de publieke cijfers.", confidential=True)
         return ev
     if deck is None:
-        ev.notes.append("Geen prijzenset geladen: de businesscase is niet doorgerekend.")
+        ev.note("Geen prijzenset geladen: de businesscase is niet doorgerekend.", confidential=True)
         return ev
-    _business_case(ev, bc, deck, regime, price_scale or {}, capex_scale)
+    problem = stored_business_case_problem(bc)
+    if problem:  # stored before the bounds were enforced, or written around them
+        ev.note(f"Businesscase {UNCOMPUTABLE}: {problem}.", confidential=True)
+        return ev
+    with np.errstate(all="ignore"):
+        _business_case(ev, bc, deck, regime, price_scale or {}, capex_scale)
+    _drop_uncomputable(ev)
     return ev
+
+
+def stored_business_case_problem(bc) -> str | None:
+    """What makes a stored business case unusable for arithmetic, or None."""
+    problem = capex_problem(bc.capex_schedule)
+    if problem:
+        return problem
+    for f in type(bc)._meta.concrete_fields:
+        value = getattr(bc, f.attname)
+        if isinstance(f, FloatField) and value is not None and not np.isfinite(value):
+            return f"{f.verbose_name} is geen eindig getal"
+    if not 1 <= bc.lifetime_years <= 60:
+        return "de levensduur ligt niet tussen 1 en 60 jaar"
+    return None
+
+
+def _drop_uncomputable(ev: Evaluation) -> None:
+    """Extreme (but valid) inputs can overflow: such results are "niet te berekenen", never inf or a 500."""
+    if ev.cashflows is not None and not all(np.isfinite(a).all() for a in (ev.cashflows, ev.npv_eur, ev.funding_gap_eur)):
+        ev.cashflows = ev.npv_eur = ev.irr = ev.funding_gap_eur = ev.payback_years = None
+        ev.instruments = []
+        for key in ("lifetime", "lifetime_discounted"):
+            ev.per_tonne.pop(key, None)
+        ev.notes = [n for n in ev.notes if not n.confidential or "SDE++" not in n]
+        ev.note(f"Businesscase {UNCOMPUTABLE}: de bedragen zijn te groot om door te rekenen (overloop).", confidential=True)
+    if ev.instruments and not all(np.isfinite(np.atleast_1d(i.pv_state_eur)).all() for i in ev.instruments):
+        ev.instruments = []
+        ev.note(f"Instrumentvergelijking {UNCOMPUTABLE} (overloop).", confidential=True)
+    for key, value in list(ev.per_tonne.items()):
+        if _finite(value) is None:
+            del ev.per_tonne[key]
 
 
 def additional_at_target(project: Project, regime: str | None = None) -> float | None:
@@ -148,17 +218,19 @@ def _public_figures(ev: Evaluation, project: Project, regime: str) -> None:
             ev.additional_t = [float(v) for v in additional]
             target = min(project.target_year, 2030)
             ev.additional_target_t = float(additional[list(path_years).index(target)]) if target in path_years else None
+    ev.additional_target_t = _finite(ev.additional_target_t)
     if ev.additional_target_t is None:
         if project.additional_reduction_public_t is not None:
             ev.additional_target_t = project.additional_reduction_public_t
-            ev.notes.append("Additionele reductie: het publieke cijfer van de afspraak (geen dispensatierechten of referentie-emissies ingevoerd).")
+            ev.note("Additionele reductie: het publieke cijfer van de afspraak (geen dispensatierechten of referentie-emissies ingevoerd).", confidential=False)
         else:
-            ev.notes.append("Additionele reductie onbekend: voer referentie-emissies en dispensatierechten in.")
+            ev.note("Additionele reductie onbekend: voer referentie-emissies en dispensatierechten in.", confidential=False)
     support = project.support_max_eur
     if support is not None:
-        ev.per_tonne["annual"] = float(finance.support_per_tonne(support, reduction or 0))
-        if ev.additional_target_t:
-            ev.per_tonne["additional"] = float(finance.support_per_tonne(support, ev.additional_target_t))
+        for key, tonnes in (("annual", reduction or 0), ("additional", ev.additional_target_t or 0)):
+            value = _finite(finance.support_per_tonne(support, tonnes))
+            if value is not None:
+                ev.per_tonne[key] = value
 
 
 def _business_case(ev: Evaluation, bc, deck: PriceDeck, regime: str, price_scale: dict, capex_scale: float) -> None:
@@ -180,7 +252,8 @@ def _business_case(ev: Evaluation, bc, deck: PriceDeck, regime: str, price_scale
         after = levy.levy_due_eur(project.baseline_emissions_t - reduction, dpr, tariffs, prices["ets_eur_per_t"])
         avoided_levy = np.where(known, before - after, 0.0)
         if not known.all():
-            ev.notes.append("Vermeden CO2-heffing alleen in jaren met een bekend tarief en reductiefactor (tot en met 2030).")
+            # the operating years come from the business case: confidential
+            ev.note("Vermeden CO2-heffing alleen in jaren met een bekend tarief en reductiefactor (tot en met 2030).", confidential=True)
     try:
         cf = finance.project_cashflows(
             capex,
@@ -196,7 +269,7 @@ def _business_case(ev: Evaluation, bc, deck: PriceDeck, regime: str, price_scale
             other_income_eur_per_year=bc.other_income_eur_per_year,
         )
     except ValueError as exc:
-        ev.notes.append(f"Businesscase niet door te rekenen op {deck}: {exc}.")
+        ev.note(f"Businesscase niet door te rekenen op {deck}: {exc}.", confidential=True)
         return
     ev.cashflows = cf
     ev.npv_eur = finance.npv(bc.hurdle_rate, cf)
@@ -219,6 +292,9 @@ def _instruments(ev: Evaluation, bc, prices: dict, support: np.ndarray, tonnes: 
     ets_income_pv = finance.npv(rate, np.concatenate([np.zeros((ets.shape[0], build)), ets * bc.ets_covered_reduction_t_per_year], axis=-1))
     levelised = (-(ev.npv_eur - ets_income_pv)) / pv_tonnes
     base = float(levelised[0])
+    if not np.isfinite(base):
+        ev.note(f"Instrumentvergelijking {UNCOMPUTABLE}: geen eindige genivelleerde kosten.", confidential=True)
+        return
     energy = (
         bc.gas_delta_mwh_per_year * prices["gas_eur_per_mwh"]
         + bc.electricity_delta_mwh_per_year * prices["electricity_eur_per_mwh"]
@@ -232,9 +308,10 @@ def _instruments(ev: Evaluation, bc, prices: dict, support: np.ndarray, tonnes: 
         instruments.sde_style(tonnes, base, market, rate, years=min(SDE_YEARS, bc.lifetime_years), cap_eur_per_t=SDE_CAP_EUR_PER_T),
         instruments.carbon_contract_for_difference(tonnes, base, effective, rate, years=min(CCFD_YEARS, bc.lifetime_years)),
     ]
-    ev.notes.append(
+    ev.note(
         f"SDE++-achtig en CCfD zijn illustratief: basisbedrag en contractprijs = de genivelleerde kosten van {base:,.0f} EUR/t "
-        f"(centrale prijzen), correctie = ETS-prijs op het ETS-deel van de reductie, maximale intensiteit {SDE_CAP_EUR_PER_T:.0f} EUR/t, {SDE_YEARS} jaar."
+        f"(centrale prijzen), correctie = ETS-prijs op het ETS-deel van de reductie, maximale intensiteit {SDE_CAP_EUR_PER_T:.0f} EUR/t, {SDE_YEARS} jaar.",
+        confidential=True,  # the levelised cost is computed from the business case
     )
 
 
@@ -257,7 +334,10 @@ def sensitivity(project: Project, deck: PriceDeck | None = None, swing: float = 
         gaps = []
         for factor in (1 - swing, 1 + swing):
             scale = {"capex_scale": factor} if key == "capex" else {"price_scale": {key: factor}}
-            gaps.append(float(evaluate(project, base.deck, **scale).funding_gap_eur[0]))
+            gap = evaluate(project, base.deck, **scale).funding_gap_eur
+            gaps.append(None if gap is None else float(gap[0]))
+        if None in gaps:  # not computable at this swing (overflow): left out of the tornado
+            continue
         rows.append({"label": label, "low": gaps[0], "high": gaps[1], "base": float(base.funding_gap_eur[0])})
     rows.sort(key=lambda r: -abs(r["high"] - r["low"]))
     return rows

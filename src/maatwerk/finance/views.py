@@ -77,6 +77,7 @@ def project_detail(request, pk):
     context = {
         "project": project,
         "ev": ev,
+        "notes": ev.notes_for(confidential),  # a note derived from the business case follows its confidentiality
         "confidential": confidential,
         "can_edit": permissions.can_edit_project(request.user, project.trajectory),
         "can_edit_case": permissions.can_edit_business_case(request.user, project.trajectory),

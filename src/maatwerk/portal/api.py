@@ -49,6 +49,7 @@ class ProjectOut(Schema):
     investment_eur: float | None
     support_max_eur: float | None
     public_source: str
+    figures_published_on: dt.date | None
 
 
 class DocumentOut(Schema):

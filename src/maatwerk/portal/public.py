@@ -4,6 +4,14 @@ Everything the public sees (portal pages, the public API, bulk downloads, the pr
 read through this module; a field that is not listed here never leaves the system that way.
 Business cases, internal and confidential documents, contacts, events' payloads and users are
 not listed, so they cannot appear.
+
+Two further rules hold for everything here:
+
+* a project's figures are public only once the programme team has published them
+  (``Project.figures_published``); before that the project is not in the public record at all;
+* a company whose trajectory ended in "geen potentieel" is not named (the phase's own rule: "het
+  feit, zonder bedrijfsnaam", q 33): not in the companies, its projects and documents are left out,
+  and it is only counted (:func:`unnamed_no_potential`).
 """
 
 from __future__ import annotations
@@ -20,7 +28,7 @@ COMPANY_FIELDS = ("name", "slug", "sector", "subsector", "sites", "provinces", "
 PROJECT_FIELDS = (
     "name", "description", "techniques", "target_year", "baseline_period", "co2_reduction_t", "additional_reduction_public_t",
     "acceleration_years", "nox_reduction_t", "nh3_reduction_t", "zzs", "water_m3", "gas_m3", "other_living_environment",
-    "investment_eur", "support_max_eur", "public_source",
+    "investment_eur", "support_max_eur", "public_source", "figures_published_on",
 )
 DOCUMENT_FIELDS = ("title", "doc_type", "document_date", "published_on", "public_url", "source")
 
@@ -57,6 +65,7 @@ DICTIONARY = {
         "investment_eur": "Investering, euro",
         "support_max_eur": "Maximale steun van de Staat, euro",
         "public_source": "Publieke bron van de cijfers",
+        "figures_published_on": "Datum waarop de cijfers openbaar werden (leeg als de dag niet bekend is)",
     },
     "document": {
         "company": "Bedrijf",
@@ -87,10 +96,27 @@ def public_phase(trajectory: Trajectory, as_of: dt.date | None = None) -> Public
     return PublicPhase("exploration", "In gesprek (verkenning)", None)
 
 
+def _unnamed(phase: PublicPhase) -> bool:
+    """A company in this public phase is not named in public (only counted)."""
+    return phase.code == workflow.NO_POTENTIAL
+
+
+def unnamed_trajectory_ids(as_of: dt.date | None = None) -> set[int]:
+    """Trajectories whose company may not be named in public (ended in "geen potentieel")."""
+    return {t.pk for t in Trajectory.objects.prefetch_related("events") if _unnamed(public_phase(t, as_of))}
+
+
+def unnamed_no_potential(as_of: dt.date | None = None) -> int:
+    """How many trajectories ended in "geen potentieel" (the fact, without names)."""
+    return len(unnamed_trajectory_ids(as_of))
+
+
 def companies(as_of: dt.date | None = None) -> list[dict]:
     rows = []
     for t in Trajectory.objects.select_related("company").order_by("company__name"):
         phase = public_phase(t, as_of)
+        if _unnamed(phase):
+            continue
         rows.append(
             {**{f: getattr(t.company, f) for f in COMPANY_FIELDS}, "phase": phase.code, "phase_label": phase.label, "phase_since": phase.since}
         )
@@ -101,15 +127,27 @@ def company(slug: str, as_of: dt.date | None = None) -> dict | None:
     return next((c for c in companies(as_of) if c["slug"] == slug), None)
 
 
-def projects(company_slug: str | None = None) -> list[dict]:
-    qs = Project.objects.select_related("trajectory__company").order_by("trajectory__company__name", "name")
+def published_projects(as_of: dt.date | None = None):
+    """Projects whose figures the programme team published, of companies that may be named."""
+    qs = Project.objects.filter(figures_published=True).exclude(trajectory__in=unnamed_trajectory_ids(as_of))
+    if as_of is not None:  # as the record stood then: figures published later were not public yet
+        qs = qs.exclude(figures_published_on__gt=as_of)
+    return qs.select_related("trajectory__company")
+
+
+def projects(company_slug: str | None = None, as_of: dt.date | None = None) -> list[dict]:
+    qs = published_projects(as_of).order_by("trajectory__company__name", "name")
     if company_slug:
         qs = qs.filter(trajectory__company__slug=company_slug)
     return [{"company": p.trajectory.company.name, "company_slug": p.trajectory.company.slug, **{f: getattr(p, f) for f in PROJECT_FIELDS}} for p in qs]
 
 
 def published_documents():
-    return Document.objects.filter(published=True, confidentiality=Confidentiality.PUBLIC).select_related("trajectory__company")
+    return (
+        Document.objects.filter(published=True, confidentiality=Confidentiality.PUBLIC)
+        .exclude(trajectory__in=unnamed_trajectory_ids())
+        .select_related("trajectory__company")
+    )
 
 
 def documents(company_slug: str | None = None, doc_type: str | None = None) -> list[dict]:

@@ -41,6 +41,7 @@ def _home_figures() -> dict:
         "agreed_support_eur": sum(p["support_max_eur"] or 0 for p in agreed),
         "agreed": agreed,
         "latest_documents": public.documents()[:8],
+        "no_potential": public.unnamed_no_potential(),
     }
 
 

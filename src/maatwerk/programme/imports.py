@@ -15,7 +15,7 @@ from maatwerk.core.csvfiles import csv_rows, parse_iso_date
 from maatwerk.finance.models import Project
 from maatwerk.registry.eutl import ImportFileError
 
-from .models import Milestone, MilestoneKind
+from .models import Milestone, MilestoneKind, milestone_date_problems
 
 COLUMNS = ("company", "project", "kind", "planned", "forecast", "actual", "note")
 
@@ -50,8 +50,13 @@ def import_milestones(data: bytes, file_name: str) -> dict:
             planned = _date(row["planned"], file_name, line, "planned", required=True)
             forecast = _date(row["forecast"], file_name, line, "forecast")
             actual = _date(row["actual"], file_name, line, "actual")
-            if actual and actual > dt.date.today():
-                raise ImportFileError(file_name, "een gerealiseerde datum ligt niet in de toekomst", line, "actual")
+            problems = milestone_date_problems(planned, forecast, actual)
+            if problems:  # the same rule as the form: a plausible planning range, no actual date in the future
+                column = next(iter(problems))
+                message = problems[column]
+                raise ImportFileError(file_name, message[0].lower() + message[1:], line, column)
+            # update_or_create saves through Milestone.save, which raises the version: an edit opened
+            # before this import is then refused as stale instead of overwriting the imported dates
             _, created = Milestone.objects.update_or_create(
                 project=_project(row, file_name, line),
                 kind=row["kind"],

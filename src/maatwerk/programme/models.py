@@ -4,6 +4,28 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from maatwerk.core.locking import VersionedModel
+from maatwerk.finance.bounds import number_problem, planning_date_problem
+
+#: the planning dates of a milestone, with the words that name them in a message
+MILESTONE_DATES = {"planned": "De geplande datum", "forecast": "De prognose", "actual": "De gerealiseerde datum"}
+
+
+def milestone_date_problems(planned, forecast, actual, today=None) -> dict[str, str]:
+    """Per date field what is wrong with it (Dutch, naming the field): outside the plausible planning
+    range, or an actual date in the future. One rule for the form, the admin and the import."""
+    import datetime as dt
+
+    today = today or dt.date.today()
+    problems = {}
+    for name, value in (("planned", planned), ("forecast", forecast), ("actual", actual)):
+        problem = planning_date_problem(value, MILESTONE_DATES[name])
+        if problem:
+            problems[name] = problem
+    if "actual" not in problems and actual and actual > today:
+        problems["actual"] = "Een gerealiseerde datum ligt niet in de toekomst; gebruik de prognose."
+    return problems
+
 
 class Budget(models.Model):
     name = models.CharField(_("naam"), max_length=200, unique=True)
@@ -30,7 +52,7 @@ class MilestoneKind(models.TextChoices):
     FIRST_YEAR = "first_year_at_target", _("Eerste jaar op doelniveau")
 
 
-class Milestone(models.Model):
+class Milestone(VersionedModel, models.Model):
     project = models.ForeignKey("finance.Project", on_delete=models.CASCADE, related_name="milestones")
     kind = models.CharField(_("mijlpaal"), max_length=30, choices=MilestoneKind.choices)
     planned = models.DateField(_("gepland"))
@@ -50,14 +72,9 @@ class Milestone(models.Model):
         return f"{self.project}: {self.get_kind_display()}"
 
     def clean(self):
-        import datetime as dt
-
-        if self.actual and self.actual > dt.date.today():
-            raise ValidationError({"actual": _("Een gerealiseerde datum ligt niet in de toekomst; gebruik de prognose.")})
-        for name in ("planned", "forecast", "actual"):
-            value = getattr(self, name)
-            if value and not 2000 <= value.year <= 2100:
-                raise ValidationError({name: _("Datum buiten 2000–2100.")})
+        problems = milestone_date_problems(self.planned, self.forecast, self.actual)
+        if problems:
+            raise ValidationError(problems)
 
 
 class EmissionReport(models.Model):
@@ -94,7 +111,7 @@ class Consequence(models.Model):
         ordering = ["project", "date"]
 
 
-class OutlookAssumptions(models.Model):
+class OutlookAssumptions(VersionedModel, models.Model):
     """The editable assumptions of the outlook (one row). Empty conversion rates use the programme's history."""
 
     conversion_overrides = models.JSONField(
@@ -119,17 +136,22 @@ class OutlookAssumptions(models.Model):
     def clean(self):
         from maatwerk.engine import workflow
 
+        if not isinstance(self.conversion_overrides or {}, dict):
+            raise ValidationError({"conversion_overrides": _('Geef een object, bijv. {"eop_signed": 0.6}.')})
         for phase, value in (self.conversion_overrides or {}).items():
             if phase not in workflow.MAIN_LINE:
                 raise ValidationError({"conversion_overrides": _("Onbekende fase %(p)s") % {"p": phase}})
-            if not isinstance(value, (int, float)) or not 0 <= value <= 1:
-                raise ValidationError({"conversion_overrides": _("Kans voor %(p)s moet tussen 0 en 1 liggen") % {"p": phase}})
-        if not 0 <= self.delay_mean_years <= 20:
-            raise ValidationError({"delay_mean_years": _("Tussen 0 en 20 jaar.")})
-        if not 0 <= self.additional_share_when_unknown <= 1:
-            raise ValidationError({"additional_share_when_unknown": _("Tussen 0 en 1.")})
-        if not 0 <= self.reduction_sd <= 2:
-            raise ValidationError({"reduction_sd": _("Tussen 0 en 2.")})
+            problem = number_problem(value, 0, 1)  # refuses booleans (true is not a probability), Infinity, NaN
+            if problem:
+                raise ValidationError({"conversion_overrides": _("Kans voor %(p)s moet een getal tussen 0 en 1 zijn: %(e)s") % {"p": phase, "e": problem}})
+        for name, lo, hi, message in (
+            ("delay_mean_years", 0, 20, _("Tussen 0 en 20 jaar.")),
+            ("additional_share_when_unknown", 0, 1, _("Tussen 0 en 1.")),
+            ("reduction_sd", 0, 2, _("Tussen 0 en 2.")),
+        ):
+            value = getattr(self, name)
+            if value is not None and number_problem(value, lo, hi):
+                raise ValidationError({name: message})
 
     @classmethod
     def current(cls) -> "OutlookAssumptions":

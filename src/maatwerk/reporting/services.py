@@ -1,4 +1,9 @@
-"""The half-yearly progress letter and the parliamentary overviews, from the public record only."""
+"""The half-yearly progress letter and the parliamentary overviews, from the public record only.
+
+Everything here reads companies, projects and their figures through :mod:`maatwerk.portal.public`
+(its allow-list, the publication state of the figures, and its rule that a company without potential
+is not named); nothing reads a model's fields directly, so a field that is not on the allow-list
+cannot reach a letter or an overview."""
 
 from __future__ import annotations
 
@@ -11,7 +16,8 @@ from maatwerk.engine import workflow
 from maatwerk.finance.models import Technique
 from maatwerk.portal import public
 from maatwerk.programme import services as programme
-from maatwerk.registry.models import EmissionRecord
+from maatwerk.programme.models import Budget
+from maatwerk.registry.models import Company, EmissionRecord
 from maatwerk.registry.selectors import company_installations
 from maatwerk.trajectories.models import Trajectory
 from maatwerk.trajectories.services import state_as_of
@@ -38,27 +44,91 @@ class Change:
     text: str
 
 
+def _in_window(entry, since: dt.date, as_of: dt.date) -> bool:
+    day = entry.since or entry.not_after
+    return day is not None and since < day <= as_of
+
+
 def changes(since: dt.date, as_of: dt.date) -> list[Change]:
-    """Public phase changes with a known day in (since, as_of], and undated ones bounded in that window."""
+    """Public phase changes with a known day in (since, as_of], and undated ones bounded in that window;
+    not of companies that may not be named (see :func:`unnamed_changes`)."""
     out = []
-    for t in Trajectory.objects.select_related("company"):
+    unnamed = public.unnamed_trajectory_ids(as_of)
+    for t in Trajectory.objects.select_related("company").exclude(pk__in=unnamed):
         for entry in state_as_of(t, as_of).history[1:]:
             phase = workflow.PHASE_BY_CODE[entry.phase]
             if not (phase.public or entry.phase == workflow.EXPLORATION):
                 continue
-            day = entry.since or entry.not_after
-            if day is not None and since < day <= as_of:
+            if _in_window(entry, since, as_of):
                 out.append(Change(t.company.name, entry.since, entry.not_after if entry.since is None else None, phase.label))
     return sorted(out, key=lambda c: (c.date or c.not_after, c.company))
+
+
+def unnamed_changes(since: dt.date, as_of: dt.date) -> int:
+    """How many trajectories ended without potential in the window: the fact, without names or days."""
+    unnamed = public.unnamed_trajectory_ids(as_of)
+    return sum(
+        1
+        for t in Trajectory.objects.filter(pk__in=unnamed)
+        for entry in state_as_of(t, as_of).history[1:]
+        if entry.phase == workflow.NO_POTENTIAL and _in_window(entry, since, as_of)
+    )
+
+
+# the letter's figures, each read from a field of the public allow-list
+PUBLIC_FIGURES = {
+    "co2_reduction_t": "co2_reduction_t", "additional_t": "additional_reduction_public_t", "nox_reduction_t": "nox_reduction_t",
+    "nh3_reduction_t": "nh3_reduction_t", "water_m3": "water_m3", "gas_m3": "gas_m3", "support_max_eur": "support_max_eur",
+}
+
+
+def public_totals(as_of: dt.date | None = None) -> dict[str, dict]:
+    """Sums of the published figures per category of the public phase (None counts as unknown, not 0)."""
+    companies = {c["slug"]: c for c in public.companies(as_of)}
+    rows = [
+        (programme.CATEGORY_OF.get(companies[p["company_slug"]]["phase"]), p, companies[p["company_slug"]])
+        for p in public.projects(as_of=as_of)
+        if p["company_slug"] in companies
+    ]
+    out = {}
+    for code, label, _ in programme.CATEGORIES:
+        members = [p for category, p, _ in rows if category == code]
+        out[code] = {
+            "label": label,
+            "projects": members,
+            "sums": {f: sum(p[source] or 0.0 for p in members) for f, source in PUBLIC_FIGURES.items()},
+            "unknown": {f: sum(1 for p in members if p[source] is None) for f, source in PUBLIC_FIGURES.items()},
+        }
+    out["_rows"] = rows
+    return out
+
+
+def public_budget_use(totals: dict) -> list[dict]:
+    """Committed (published) support per budget; the scope rule of :func:`programme.services._draws_from`."""
+    out = []
+    for b in Budget.objects.all():
+        def draws(company: dict) -> bool:
+            if b.scope == "":
+                return True
+            if b.scope == "-":
+                return False
+            if b.scope.startswith("sector:"):
+                return company["sector"] == b.scope.split(":", 1)[1]
+            return company["name"] == b.scope
+
+        use = sum(p["support_max_eur"] or 0.0 for category, p, company in totals["_rows"] if category in programme.COMMITTED and draws(company))
+        out.append({"budget": b, "committed_eur": use, "share": use / b.amount_eur if b.amount_eur else None, "reference": b.scope == "-"})
+    return out
 
 
 def letter_context(as_of: dt.date, since: dt.date | None = None) -> dict:
     since = since or previous_letter_date(as_of)
     companies = public.companies(as_of)
-    projects = {p["company_slug"]: p for p in public.projects()}
-    totals = programme.totals(as_of)
-    categories = [(code, totals.by_category[code]) for code, _, _ in programme.CATEGORIES]
-    budget = programme.budget_use(totals)
+    projects = {p["company_slug"]: p for p in public.projects(as_of=as_of)}
+    totals = public_totals(as_of)
+    categories = [(code, totals[code]) for code, _, _ in programme.CATEGORIES]
+    budget = public_budget_use(totals)
+    unnamed = public.unnamed_no_potential(as_of)
     return {
         "as_of": as_of,
         "since": since,
@@ -69,7 +139,10 @@ def letter_context(as_of: dt.date, since: dt.date | None = None) -> dict:
         "additional_agreed_t": sum(c["sums"]["additional_t"] for code, c in categories if code in programme.COMMITTED),
         "additional_unknown": sum(c["unknown"]["additional_t"] for code, c in categories if code in programme.COMMITTED),
         "budget": budget,
-        "phase_counts": [(p.label, sum(1 for c in companies if c["phase"] == p.code)) for p in workflow.PHASES],
+        "phase_counts": [
+            (p.label, unnamed if p.code == workflow.NO_POTENTIAL else sum(1 for c in companies if c["phase"] == p.code)) for p in workflow.PHASES
+        ],
+        "unnamed_changes": unnamed_changes(since, as_of),
         "reduction_chart": bar_chart(
             [c["label"] for _, c in categories],
             [c["sums"]["co2_reduction_t"] / 1000 for _, c in categories],
@@ -90,7 +163,9 @@ def render_pdf(html: str, base_url: str) -> bytes:
 
 
 def _programme_companies():
-    return [t.company for t in Trajectory.objects.select_related("company").order_by("company__name")]
+    """The companies the public record names (not those without potential)."""
+    slugs = [c["slug"] for c in public.companies()]
+    return list(Company.objects.filter(slug__in=slugs).order_by("name"))
 
 
 def overview_emissions(first_year: int = 2013, last_year: int | None = None) -> tuple[list[str], list[list]]:
@@ -133,7 +208,8 @@ def overview_dates():
     phases = [p for p in workflow.PHASES if p.public or p.code == workflow.EXPLORATION]
     header = ["bedrijf", *(p.label for p in phases)]
     rows = []
-    for t in Trajectory.objects.select_related("company").order_by("company__name"):
+    unnamed = public.unnamed_trajectory_ids()
+    for t in Trajectory.objects.select_related("company").exclude(pk__in=unnamed).order_by("company__name"):
         entered = {}
         for e in state_as_of(t).history[1:]:
             entered[e.phase] = e.since.isoformat() if e.since else (f"uiterlijk {e.not_after.isoformat()}" if e.not_after else "datum onbekend")

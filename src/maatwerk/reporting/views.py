@@ -1,27 +1,48 @@
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from maatwerk.accounts.models import Role, role_of
+from maatwerk.core import datacache
+from maatwerk.finance.bounds import PLAUSIBLE_PLANNING
+
 from . import services
 
 
+def _programme_only(user):
+    if role_of(user) != Role.PROGRAMME:
+        raise PermissionDenied("De concept-voortgangsbrief en de overzichten voor de Kamer zijn voor het programmateam.")
+
+
 def _as_of(request) -> dt.date:
+    """The letter's date from ``?op=``; today when absent, unreadable or outside the plausible range."""
     try:
-        return dt.date.fromisoformat(request.GET["op"])
+        day = dt.date.fromisoformat(request.GET["op"])
     except (KeyError, ValueError):
         return timezone.localdate()
+    lo, hi = PLAUSIBLE_PLANNING
+    return day if lo <= day <= hi else timezone.localdate()
 
 
+@login_required
 def progress_letter(request):
-    """The letter is a public document: built from the public record only, so no login."""
+    """The letter as drafted from the public record: an unsent draft, so for the programme team only
+    (a letter becomes public when it is sent). Rendered once per data generation and date: a PDF
+    costs about a second of CPU."""
+    _programme_only(request.user)
     as_of = _as_of(request)
-    html = render_to_string("reporting/progress_letter.html", services.letter_context(as_of))
+    html = datacache.cached(
+        "progress-letter-html", (as_of,), lambda: render_to_string("reporting/progress_letter.html", services.letter_context(as_of))
+    )
     if request.GET.get("format") == "pdf":
-        response = HttpResponse(services.render_pdf(html, request.build_absolute_uri("/")), content_type="application/pdf")
+        base_url = request.build_absolute_uri("/")
+        pdf = datacache.cached("progress-letter-pdf", (as_of, base_url), lambda: services.render_pdf(html, base_url))
+        response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="voortgangsbrief-{as_of.isoformat()}.pdf"'
         return response
     return HttpResponse(html)
@@ -29,11 +50,13 @@ def progress_letter(request):
 
 @login_required
 def overviews(request):
+    _programme_only(request.user)
     return render(request, "reporting/overviews.html", {"overviews": services.OVERVIEWS})
 
 
 @login_required
 def overview_download(request, name, fmt):
+    _programme_only(request.user)
     if name not in services.OVERVIEWS or fmt not in ("csv", "xlsx"):
         raise Http404("Onbekend overzicht.")
     if fmt == "csv":
