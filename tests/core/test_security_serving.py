@@ -194,3 +194,20 @@ def test_m9_locked_database_through_the_stack(client, users, monkeypatch):
         content_type="application/json",
     )
     assert api.status_code == 503
+
+
+def test_m9_locked_database_in_the_api_with_debug(client, users, monkeypatch, settings):
+    settings.DEBUG = True  # django-ninja answers unhandled errors itself in DEBUG, with a 500 traceback
+
+    def locked(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(services, "transition", locked)
+    client.force_login(users["programme"])
+    oci = trajectory("OCI Nitrogen")
+    api = client.post(
+        f"/api/v1/trajectories/{oci.pk}/transitions",
+        {"to": "withdrawn", "date": "2026-01-10", "note": "x", "version": oci.version},
+        content_type="application/json",
+    )
+    assert api.status_code == 503 and "opnieuw" in api.json()["detail"]
