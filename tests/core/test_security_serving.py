@@ -117,7 +117,19 @@ def wsgi_call(remote, host):
     def start_response(status, headers, exc_info=None):
         seen["status"] = status
 
-    body = b"".join(application(environ, start_response))
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    # as Django's test client does: the request must not close the test's database connection
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        result = application(environ, start_response)
+        body = b"".join(result)
+        getattr(result, "close", lambda: None)()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     return int(seen["status"].split()[0]), body.decode()
 
 
