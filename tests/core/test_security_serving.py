@@ -223,3 +223,45 @@ def test_m9_locked_database_in_the_api_with_debug(client, users, monkeypatch, se
         content_type="application/json",
     )
     assert api.status_code == 503 and "opnieuw" in api.json()["detail"]
+
+
+def test_low_public_document_download_is_not_stored_either(client, demo, settings, tmp_path):
+    """A published document may be retracted later; no shared cache may keep serving it."""
+    settings.MEDIA_ROOT = tmp_path
+    doc = services.add_document(trajectory("AnQore"), "progress_report", "Openbaar", "public", data=PDF, file_name="v.pdf", published=True)
+    response = client.get(f"/documenten/{doc.pk}/download/")
+    assert response.status_code == 200 and no_store(response)
+
+
+# --- same class: other proxy headers only from a trusted proxy --------------------------------------------
+
+
+def test_low_forwarded_proto_from_untrusted_client_is_dropped(settings):
+    from maatwerk.core.middleware import ProxyHeadersMiddleware
+
+    settings.MAATWERK_TRUSTED_PROXIES = ["10.0.0.5"]
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    seen = {}
+
+    def view(request):
+        seen["secure"] = request.is_secure()
+        seen["forwarded"] = request.META.get("HTTP_X_FORWARDED_FOR")
+        return None
+
+    middleware = ProxyHeadersMiddleware(view)
+    rf = RequestFactory()
+    middleware(rf.get("/", REMOTE_ADDR="192.0.2.9", HTTP_X_FORWARDED_PROTO="https", HTTP_X_FORWARDED_FOR="1.2.3.4"))
+    assert seen == {"secure": False, "forwarded": None}
+    middleware(rf.get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_PROTO="https", HTTP_X_FORWARDED_FOR="203.0.113.4"))
+    assert seen == {"secure": True, "forwarded": "203.0.113.4"}
+
+
+def test_low_trusted_proxies_setting_is_validated():
+    import subprocess
+
+    result = subprocess.run(
+        [sys.executable, "-m", "maatwerk.manage", "check"],
+        env={**{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}, "MAATWERK_TRUSTED_PROXIES": "10.0.0.5, proxy.intern", "DATABASE_URL": "sqlite:///:memory:"},
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode != 0 and "MAATWERK_TRUSTED_PROXIES" in result.stderr and "proxy.intern" in result.stderr

@@ -1,5 +1,7 @@
 """A Content-Security-Policy header on every response (settings.CONTENT_SECURITY_POLICY)."""
 
+import re
+
 from django.conf import settings
 
 
@@ -102,11 +104,13 @@ class ProxyHeadersMiddleware:
 
 
 class PrivateNoStoreMiddleware:
-    """``Cache-Control: no-store, private`` on every response to a logged-in user and on every file
-    download of the permission-checked document store, so neither a shared proxy nor the browser's disk
-    cache keeps confidential pages, exports or documents. Anonymous public pages keep their caching."""
+    """``Cache-Control: no-store, private`` on every response to a logged-in user and on every document
+    download (the permission-checked ``/documenten/<id>/bestand/`` and the public
+    ``/documenten/<id>/download/``, which a later retraction must not leave in a shared cache), so neither
+    a proxy nor the browser's disk cache keeps confidential pages, exports or documents. Anonymous public
+    pages keep their caching."""
 
-    PRIVATE_PREFIXES = ("/documenten/",)
+    DOCUMENT_FILE = re.compile(r"^/documenten/\d+/(bestand|download)/$")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -117,8 +121,7 @@ class PrivateNoStoreMiddleware:
         authenticated = bool(getattr(user, "is_authenticated", False))
         session = getattr(request, "session", None)
         had_session = session is not None and "_auth_user_id" in session  # logged in, or logged out by this request
-        private_file = request.path.startswith(self.PRIVATE_PREFIXES) and request.path.endswith("/bestand/")
-        if authenticated or had_session or private_file:
+        if authenticated or had_session or self.DOCUMENT_FILE.match(request.path):
             response["Cache-Control"] = "no-store, private"
             response["Pragma"] = "no-cache"
             response.headers.pop("Expires", None)
