@@ -1,4 +1,4 @@
-"""Two-factor authentication for staff roles when REQUIRE_2FA is on (the production default)."""
+"""Two-factor authentication for every role with non-public access when REQUIRE_2FA is on (the production default)."""
 
 import pytest
 from django_otp.oath import totp
@@ -39,7 +39,9 @@ def test_other_roles_and_the_off_switch(settings, client, demo):
     from maatwerk.registry.models import Company
 
     client.force_login(make_user("bedrijf", Role.COMPANY, company=Company.objects.get(name="AnQore")))
-    assert client.get("/trajecten/").status_code == 200  # company users: no second factor demanded
+    assert client.get("/trajecten/").status_code == 302  # company users too since issue 12 (was: no second factor)
+    client.force_login(make_user("zonderrol"))
+    assert client.get("/").status_code == 200  # no role: only public material, no second factor
     settings.REQUIRE_2FA = False
     client.force_login(make_user("staf2", Role.PROGRAMME))
     assert client.get("/trajecten/").status_code == 200

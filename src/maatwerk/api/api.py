@@ -6,6 +6,7 @@ follows the object-level permissions of each app.
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import OperationalError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
@@ -50,6 +51,21 @@ def forbidden(request, exc):
 @api.exception_handler(Http404)
 def not_found(request, exc):
     return api.create_response(request, {"detail": str(exc) or "Niet gevonden."}, status=404)
+
+
+@api.exception_handler(OperationalError)
+def database_error(request, exc):
+    """A write that could not get the database's lock in time: 503 with Retry-After (also in DEBUG, where
+    django-ninja would otherwise answer 500 with a traceback); any other database error stays a 500."""
+    from maatwerk.core.middleware import database_busy
+
+    if not database_busy(exc):
+        raise exc
+    response = api.create_response(
+        request, {"detail": "De database is even bezet; er is niets opgeslagen. Probeer het over enkele seconden opnieuw."}, status=503
+    )
+    response["Retry-After"] = "2"
+    return response
 
 
 api.add_router("/", registry_router)

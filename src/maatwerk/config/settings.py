@@ -5,6 +5,15 @@
 - ``SECRET_KEY``: required in production; a fixed development key otherwise.
 - ``ALLOWED_HOSTS``: comma-separated; default ``127.0.0.1,localhost`` in development.
 - ``MAATWERK_VAR_DIR``: where the SQLite database and uploads live (default ``var/`` in the project).
+- ``MAATWERK_TRUSTED_PROXIES``: comma-separated addresses or networks of the reverse proxies whose
+  ``X-Forwarded-For`` gives the client's address (default none: the connection's own address).
+- ``MAATWERK_SESSION_IDLE_MINUTES`` (default 30), ``MAATWERK_SESSION_MAX_HOURS`` (default 12): a session
+  ends after that long without a request, and in any case that long after the login.
+- ``MAATWERK_USER_FAILURE_LIMIT`` (default 20): failed logins for one username, from any address, before
+  that username is locked out (five from one address lock it for that address).
+
+With development settings (DEBUG or the fixed key) the server answers loopback only (see ``manage.py``
+and ``wsgi.py``).
 """
 
 import os
@@ -27,11 +36,11 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("SECRET_KEY must be set when MAATWERK_ENV=production")
-    SECRET_KEY = "development-only-not-secret"  # noqa: S105 - never used in production
+    SECRET_KEY = "development-only-not-secret"  # noqa: S105 - never used in production; served on loopback only
 
 ALLOWED_HOSTS = [
     h.strip()
-    for h in os.environ.get("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver").split(",")
+    for h in os.environ.get("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,[::1],testserver").split(",")
     if h.strip()
 ]
 
@@ -58,14 +67,18 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "maatwerk.core.middleware.ProxyHeadersMiddleware",  # before anything reads X-Forwarded-*
     "django.middleware.security.SecurityMiddleware",
+    "maatwerk.core.middleware.PrivateNoStoreMiddleware",  # outside the rest: sees every response
     "maatwerk.core.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "maatwerk.accounts.middleware.SessionTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "maatwerk.accounts.middleware.StaffTwoFactorMiddleware",
+    "maatwerk.accounts.middleware.TwoFactorMiddleware",
+    "maatwerk.core.middleware.DatabaseBusyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "maatwerk.core.middleware.ContentSecurityPolicyMiddleware",
@@ -76,14 +89,46 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses logins while an account or address is locked out
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Two-factor authentication (TOTP) for staff roles: required in production, optional elsewhere.
+# Two-factor authentication (TOTP) for every role with access to non-public data (programme team, AMVI,
+# company and province users, Django staff): required in production, off in development.
 REQUIRE_2FA = os.environ.get("MAATWERK_REQUIRE_2FA", "1" if PRODUCTION else "0") == "1"
 OTP_TOTP_ISSUER = "Maatwerk verduurzaming industrie"
 
-AXES_FAILURE_LIMIT = 5  # failed logins before a lock-out
+def _int_setting(name: str, default: int, minimum: int = 1) -> int:
+    raw = os.environ.get(name, "")
+    try:
+        value = int(raw) if raw.strip() else default
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r}: a whole number is expected") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name}={raw!r}: at least {minimum}")
+    return value
+
+
+def _proxy_list(raw: str) -> list[str]:
+    import ipaddress
+
+    entries = [p.strip() for p in raw.split(",") if p.strip()]
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"MAATWERK_TRUSTED_PROXIES: {entry!r} is no IP address or network (e.g. 127.0.0.1 or 10.0.0.0/8)"
+            ) from None
+    return entries
+
+
+# Reverse proxies whose X-Forwarded-For names the client (default none: REMOTE_ADDR is the client).
+MAATWERK_TRUSTED_PROXIES = _proxy_list(os.environ.get("MAATWERK_TRUSTED_PROXIES", ""))
+
+AXES_FAILURE_LIMIT = 5  # failed logins for one username from one address before a lock-out
+MAATWERK_USER_FAILURE_LIMIT = _int_setting("MAATWERK_USER_FAILURE_LIMIT", 20, minimum=AXES_FAILURE_LIMIT + 1)  # from any address
 AXES_COOLOFF_TIME = 1  # hours
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]  # the order matters to the handler
+AXES_HANDLER = "maatwerk.accounts.lockout.PerUserLimitHandler"
+AXES_CLIENT_IP_CALLABLE = "maatwerk.core.middleware.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 CONTENT_SECURITY_POLICY = (
@@ -92,7 +137,7 @@ CONTENT_SECURITY_POLICY = (
 )
 
 if PRODUCTION:  # collected static files served by the app server itself
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "maatwerk.config.urls"
 WSGI_APPLICATION = "maatwerk.config.wsgi.application"
@@ -112,6 +157,12 @@ TEMPLATES = [
     },
 ]
 
+# Sessions: ended after MAATWERK_SESSION_IDLE_MINUTES without a request and MAATWERK_SESSION_MAX_HOURS after
+# the login (accounts.middleware.SessionTimeoutMiddleware); the cookie itself never outlives the maximum.
+MAATWERK_SESSION_IDLE_MINUTES = _int_setting("MAATWERK_SESSION_IDLE_MINUTES", 30)
+MAATWERK_SESSION_MAX_HOURS = _int_setting("MAATWERK_SESSION_MAX_HOURS", 12)
+SESSION_COOKIE_AGE = MAATWERK_SESSION_MAX_HOURS * 3600
+
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'maatwerk.sqlite3'}",
@@ -119,9 +170,15 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
+    if DATABASES["default"]["NAME"] != ":memory:":
+        Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    # Concurrent writers (issue 12, M9): every transaction takes the write lock when it begins (IMMEDIATE),
+    # so two transactions never both read and then deadlock on upgrading; a writer waits up to 20 s for
+    # the lock (busy timeout) instead of failing; WAL lets readers go on while one writes.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options.setdefault("timeout", 20)
+    options.setdefault("transaction_mode", "IMMEDIATE")
+    options.setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=20000")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
