@@ -1,0 +1,172 @@
+"""Non-interference: no output a role receives depends on an input that role may not see.
+
+The route x role matrix checks that a planted secret string does not appear; that misses what is
+*computed* from a secret (a levelised cost from a business case, a count from an unpublished figure,
+a cached fragment). Here every GET route of the matrix is fetched by every role twice: once as the
+data stand, and once after the confidential inputs of AnQore were changed behind the scenes (its
+business case, the financial securities it gives the State, its confidential documents). A role
+without the right to those inputs must receive exactly the same bytes (up to CSRF tokens and CSP
+nonces); a role with the right must see a difference somewhere, which shows that the change of
+inputs reaches the outputs at all (so this test can fail).
+"""
+
+import collections
+import io
+import re
+
+import pytest
+from django.core.cache import cache
+
+from maatwerk.finance.models import BusinessCase
+from maatwerk.trajectories import services
+from maatwerk.trajectories.models import Document, Event, Trajectory
+
+from ..helpers import trajectory
+from .test_route_role_matrix import MAY_SEE_ANQORE_SECRETS, ROLES, body_of, ids, matrix  # noqa: F401 (ids is a fixture)
+
+VOLATILE = [
+    re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"'),
+    re.compile(r'nonce="[^"]*"'),
+    re.compile(r"csrftoken=[^;\s\"']*"),
+    re.compile(r"X-CSRFToken'\] = \"[^\"]*\""),
+]
+
+
+def normalised(response) -> str:
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    kind = response.get("Content-Type", "")
+    if "spreadsheetml" in kind:
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(body), read_only=True)
+        return repr([[list(row) for row in sheet.iter_rows(values_only=True)] for sheet in book.worksheets])
+    text = body.decode("utf-8", errors="replace")
+    for pattern in VOLATILE:
+        text = pattern.sub("", text)
+    return f"{response.status_code} {response.get('Location', '')}\n{text}"
+
+
+def outputs(client, ids) -> dict[str, str]:
+    cache.clear()
+    out = {}
+    for case in matrix():
+        if case.method != "GET" or case.route in ("logout",):
+            continue
+        url = case.url(ids)
+        out[url] = normalised(client.get(url))
+    return out
+
+
+def change_confidential_inputs(anqore: Trajectory, securities_event: Event) -> None:
+    """Another world: every confidential input of AnQore different, nothing else (no new events)."""
+    bc = BusinessCase.objects.get(project__trajectory=anqore)
+    BusinessCase.objects.filter(pk=bc.pk).update(
+        capex_schedule=[c * 1.37 + 1_000_000 for c in bc.capex_schedule],
+        opex_delta_eur_per_year=bc.opex_delta_eur_per_year * 0.71 + 12_345,
+        hurdle_rate=bc.hurdle_rate + 0.013,
+        lifetime_years=bc.lifetime_years + 3,
+        notes="ANDERE WERELD",
+    )
+    Trajectory.objects.filter(pk=anqore.pk).update(financial_securities="ZEKERHEID-B moederbedrijf 99 miljoen")
+    Event.objects.filter(pk=securities_event.pk).update(
+        payload={"changed": {"financial_securities": ["", "ZEKERHEID-B moederbedrijf 99 miljoen"]}}
+    )
+    for doc in Document.objects.filter(trajectory=anqore, confidentiality="confidential"):
+        Document.objects.filter(pk=doc.pk).update(title=f"Anders {doc.pk}")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_output_depends_on_confidential_inputs_the_role_may_not_see(role, users, ids, client):  # noqa: F811
+    if role != "anonymous":
+        client.force_login(users[role])
+    anqore = trajectory("AnQore")
+    event = services.edit(anqore, {"financial_securities": "ZEKERHEID-A garantie 17 miljoen"})
+    before = outputs(client, ids)
+    change_confidential_inputs(anqore, event)
+    after = outputs(client, ids)
+    changed = sorted(url for url in before if before[url] != after[url])
+    if role in MAY_SEE_ANQORE_SECRETS:
+        assert changed, f"{role} may see AnQore's confidential inputs, yet no output changed: the test would not notice a leak"
+    else:
+        details = []
+        for url in changed:
+            a, b = before[url].splitlines(), after[url].splitlines()
+            diff = [f"  - {x[:160]}\n  + {y[:160]}" for x, y in zip(a, b) if x != y][:3]
+            details.append(f"{url}\n" + "\n".join(diff))
+        assert not changed, f"{role} receives outputs computed from confidential inputs:\n" + "\n".join(details)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cached_fragments_never_carry_a_privileged_role_s_figures_to_another(django_user_model, settings, tmp_path):
+    """With committed data the derived figures and rendered fragments are cached. The programme team
+    fills the cache first; every other role must then receive what it receives with an empty cache."""
+    import os
+
+    from django.core.management import call_command
+    from django.test import Client
+
+    from maatwerk.accounts.models import Role
+    from maatwerk.registry.models import Company
+    from maatwerk.trajectories.models import Party
+
+    from ..helpers import make_user
+
+    settings.MEDIA_ROOT = tmp_path
+    call_command("load_demo", stdout=open(os.devnull, "w"))
+    people = {
+        "programme": make_user("c-programma", Role.PROGRAMME),
+        "company_a": make_user("c-anqore", Role.COMPANY, company=Company.objects.get(name="AnQore")),
+        "company_b": make_user("c-nobian", Role.COMPANY, company=Company.objects.get(name="Nobian")),
+        "amvi": make_user("c-amvi", Role.AMVI),
+        "province": make_user("c-limburg", Role.PROVINCE, party=Party.objects.get(name="Provincie Limburg")),
+        "nobody": make_user("c-zonderrol"),
+    }
+    anqore = trajectory("AnQore")
+    services.edit(anqore, {"financial_securities": "ZEKERHEID-A garantie 17 miljoen"})
+    project = anqore.projects.first()
+    keys = collections.defaultdict(int, {"trajectory": anqore.pk, "project": project.pk, "company": anqore.company_id})
+    urls = [case.url(keys) for case in matrix() if case.method == "GET" and "{" not in case.route
+            and not any(k in case.route for k in ("download", "document_file", "installation", "respond", "milestone", "review"))]
+
+    def fetch(role, fill_first: bool) -> dict[str, str]:
+        cache.clear()
+        if fill_first:
+            primer = Client()
+            primer.force_login(people["programme"])
+            for url in urls:
+                primer.get(url)
+            stored = getattr(cache, "_cache", None)
+            assert stored is None or len(stored) > 0, "the programme team's requests cached nothing: this test would prove nothing"
+        client = Client()
+        if role != "anonymous":
+            client.force_login(people[role])
+        return {url: normalised(client.get(url)) for url in urls}
+
+    for role in ("anonymous", "nobody", "company_b", "province", "amvi", "company_a"):
+        cold, warm = fetch(role, fill_first=False), fetch(role, fill_first=True)
+        differing = [url for url in urls if cold[url] != warm[url]]
+        assert not differing, f"{role} gets other output when the programme team filled the cache: {differing}"
+    cache.clear()
+
+
+@pytest.mark.parametrize("role", ["anonymous", "programme"])
+def test_no_public_output_depends_on_unpublished_figures(role, users, ids, client):  # noqa: F811
+    """A project's figures before the programme team publishes them: anonymous readers get the same
+    bytes whatever they are; the programme team sees them change."""
+    from maatwerk.finance.models import Project
+
+    if role != "anonymous":
+        client.force_login(users[role])
+    project = Project.objects.get(pk=ids["project"])
+    Project.objects.filter(pk=project.pk).update(figures_published=False, figures_published_on=None)
+    before = outputs(client, ids)
+    Project.objects.filter(pk=project.pk).update(
+        support_max_eur=(project.support_max_eur or 0) + 7_000_000, co2_reduction_t=(project.co2_reduction_t or 0) + 55_555,
+        investment_eur=(project.investment_eur or 0) + 3_000_000, nox_reduction_t=(project.nox_reduction_t or 0) + 12,
+    )
+    after = outputs(client, ids)
+    changed = sorted(url for url in before if before[url] != after[url])
+    if role == "programme":
+        assert changed, "the programme team sees no change: the test would not notice a leak"
+    else:
+        assert not changed, f"unpublished figures reach the public through {changed}"
