@@ -89,6 +89,41 @@ def test_postgresql_writes_yearly_records_with_copy_not_executemany(tmp_path, mo
     assert not [s for s, many in statements if many and record_table in s], "records still go through executemany"
 
 
+STORED_IN = {  # EUTL column: (model, field) it is stored in
+    "AccountHolderName": (Operator, "name"),
+    "CompanyRegistrationNo": (Operator, "registration_no"),
+    "InstallationNameOrAircraftOperatorCode": (Installation, "name"),
+    "MainActivityTypeCodeLookup": (Installation, "activity_label"),
+    "PermitOrPlanID": (Installation, "permit_id"),
+    "Address1": (Installation, "address"),
+    "ZipCode": (Installation, "zip_code"),
+    "City": (Installation, "city"),
+}
+
+
+def test_every_text_limit_is_the_length_of_the_column_it_is_stored_in():
+    from maatwerk.registry.eutl import TEXT_LIMITS
+
+    assert set(TEXT_LIMITS) == set(STORED_IN)
+    for column, (model, field) in STORED_IN.items():
+        assert TEXT_LIMITS[column] == model._meta.get_field(field).max_length, column
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("column", sorted(STORED_IN))
+def test_an_oversized_value_names_file_line_and_column_and_writes_nothing(tmp_path, column):
+    model, field = STORED_IN[column]
+    limit = model._meta.get_field(field).max_length
+    good = row("NL-1", "A", figures={2020: ("1", "1", "A")})
+    bad = row("NL-2", "B", figures={2020: ("1", "1", "A")}) | {column: "x" * (limit + 1)}
+    path = tmp_path / "installations-NL.csv"
+    path.write_bytes(eutl_bytes([good, bad]))
+    with pytest.raises(services.ImportFileError) as caught:
+        import_eutl_files([path], user="t")
+    assert str(caught.value).startswith(f"installations-NL.csv, regel 3, kolom {column}: tekst van {limit + 1} tekens")
+    assert not (Installation.objects.exists() or Operator.objects.exists() or ImportRun.objects.exists())
+
+
 # --- the full EU set -------------------------------------------------------------------------------
 
 def _pandas_expectations() -> dict:

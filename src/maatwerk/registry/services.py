@@ -75,7 +75,25 @@ def import_eutl_files(
     with transaction.atomic():
         for file_name, digest, rows in parsed:
             reports.append(store_rows(file_name, digest, rows, user, progress))
+        if sum(r.counts.get("records_created", 0) for r in reports) >= ANALYZE_AFTER_RECORDS:
+            refresh_planner_statistics()
     return reports
+
+
+# After this many new yearly records the planner's row estimates are stale enough to choose poor plans
+# for the register page (a first EU import multiplies the tables) until autovacuum gets round to them.
+ANALYZE_AFTER_RECORDS = 10_000
+
+
+def refresh_planner_statistics() -> None:
+    """ANALYZE the registry tables (inside the import's transaction; both databases allow that).
+
+    PostgreSQL counts the rows this transaction inserted; SQLite fills ``sqlite_stat1`` for its planner.
+    """
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for model in (Operator, Installation, EmissionRecord):
+            cursor.execute(f"ANALYZE {qn(model._meta.db_table)}")
 
 
 _RECORD_COLUMNS = ("installation_id", "year", "verified_emissions_t", "free_allocation_t", "compliance_code", "source", "import_run_id")
