@@ -71,7 +71,7 @@ def test_record_values_survive_the_bulk_path_exactly(tmp_path):
 
 
 @pytest.mark.django_db
-def test_postgresql_writes_yearly_records_with_copy_not_executemany(tmp_path, monkeypatch):
+def test_postgresql_writes_new_rows_with_copy_not_insert_statements(tmp_path, monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("COPY is the PostgreSQL path; SQLite keeps bulk inserts")
     statements = []
@@ -84,9 +84,24 @@ def test_postgresql_writes_yearly_records_with_copy_not_executemany(tmp_path, mo
     path.write_bytes(eutl_bytes([row(f"NL-{n}", "A", figures={2020: ("1", "1", "A")}) for n in range(1, 50)]))
     with connection.execute_wrapper(spy):
         import_eutl_files([path], user="t")
-    record_table = EmissionRecord._meta.db_table
-    assert EmissionRecord.objects.count() == 49
-    assert not [s for s, many in statements if many and record_table in s], "records still go through executemany"
+    assert EmissionRecord.objects.count() == Installation.objects.count() == 49
+    assert Operator.objects.count() == 1
+    for model in (Operator, Installation, EmissionRecord):
+        inserts = [sql for sql, _many in statements if sql.lstrip().upper().startswith(f'INSERT INTO "{model._meta.db_table.upper()}"')]
+        assert not inserts, f"{model.__name__} rows still written with INSERT, not COPY"
+
+
+@pytest.mark.django_db
+def test_an_import_written_with_copy_still_raises_the_data_generation(tmp_path, django_capture_on_commit_callbacks):
+    """COPY passes no execute wrapper; the import's own ORM writes make the cached figures stale on commit."""
+    from maatwerk.core import datacache
+
+    before = datacache.generation()
+    path = tmp_path / "installations-NL.csv"
+    path.write_bytes(eutl_bytes([row("NL-1", "A", figures={2020: ("1", "1", "A")})]))
+    with django_capture_on_commit_callbacks(execute=True):
+        import_eutl_files([path], user="t")
+    assert datacache.generation() > before
 
 
 STORED_IN = {  # EUTL column: (model, field) it is stored in
