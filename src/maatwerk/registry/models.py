@@ -180,7 +180,16 @@ class EmissionRecord(models.Model):
         verbose_name_plural = _("jaarrecords")
         ordering = ["installation", "year"]
         constraints = [models.UniqueConstraint(fields=["installation", "year"], name="record_unique_year")]
-        indexes = [models.Index(fields=["year", "installation"], name="record_year_idx")]
+        indexes = [
+            models.Index(fields=["year", "installation"], name="record_year_idx"),
+            # the register page: the years with a verified figure in a country, and a country's ranking
+            # for a year, both reached from the country's installations
+            models.Index(
+                fields=["installation", "year"],
+                condition=models.Q(verified_emissions_t__isnull=False),
+                name="record_verified_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.installation.eutl_id} {self.year}"

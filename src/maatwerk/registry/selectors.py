@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Max, Min, Sum
+from django.db.models import Count, F, Max, Min, Sum
+from django.db.models.functions import Coalesce
 
 from .models import AVIATION_ACTIVITY_CODE, Company, EmissionRecord, Installation, Sector
 
@@ -56,14 +57,20 @@ class RankedEmitter:
 
 
 def available_years(country: str | None = None) -> list[int]:
+    """Years with at least one verified figure (in ``country``), each once, ascending.
+
+    ``order_by("year")`` replaces the model's default ordering: with it, DISTINCT would also take the
+    ordering's columns and give one year per record. One query on the (verified, year) index.
+    """
     qs = EmissionRecord.objects.filter(verified_emissions_t__isnull=False)
     if country:
         qs = qs.filter(installation__country=country)
-    return sorted(qs.values_list("year", flat=True).distinct())
+    return list(qs.order_by("year").values_list("year", flat=True).distinct())
 
 
 def available_countries() -> list[str]:
-    return sorted(Installation.objects.values_list("country", flat=True).distinct())
+    """Registry countries, each once, ascending: one DISTINCT query on the country index."""
+    return list(Installation.objects.order_by("country").values_list("country", flat=True).distinct())
 
 
 def rank_emitters(
@@ -85,25 +92,28 @@ def rank_emitters(
     )
     if country:
         qs = qs.filter(installation__country=country.upper())
-    rows = qs.values_list(
-        "verified_emissions_t",
-        "installation__eutl_id",
-        "installation__name",
-        "installation__activity_code",
-        "installation__operator_id",
-        "installation__operator__name",
-        "installation__company_id",
-        "installation__operator__company_id",
-    )
+    # One grouped query: partial sums per (company, account holder, activity code), per installation
+    # when ranking installations. Folding those few rows into the asked grouping stays here, so that
+    # the sector rule (inferred_sector) lives once.
+    keys = {
+        "company_id": Coalesce("installation__company_id", "installation__operator__company_id"),
+        "op_id": F("installation__operator_id"),
+        "op_name": F("installation__operator__name"),
+        "activity": F("installation__activity_code"),
+    }
+    if by == "installation":
+        keys |= {"eutl_id": F("installation__eutl_id"), "inst_name": F("installation__name")}
+    partials = qs.order_by().values(**keys).annotate(total=Sum("verified_emissions_t"), count=Count("id"))
     companies = {c.pk: c for c in Company.objects.only("pk", "name", "slug", "sector")}
     groups: dict[str, dict] = {}
-    for emissions, eutl_id, inst_name, activity, op_id, op_name, own_company, op_company in rows:
-        company = companies.get(own_company or op_company)
-        inst_sector = company.sector if company else inferred_sector(activity)
+    for part in partials:
+        company = companies.get(part["company_id"])
+        inst_sector = company.sector if company else inferred_sector(part["activity"])
         if sector is not None and inst_sector != sector:
             continue
+        op_id, op_name = part["op_id"], part["op_name"]
         if by == "installation":
-            key, name = eutl_id, inst_name
+            key, name = part["eutl_id"], part["inst_name"]
         elif by == "account-holder" or company is None:
             key, name = f"operator:{op_id}", op_name
         else:
@@ -116,12 +126,12 @@ def rank_emitters(
                 "count": 0,
                 "sectors": set(),
                 "company": company.slug if company and by != "account-holder" else None,
-                "eutl_id": eutl_id if by == "installation" else None,
+                "eutl_id": part["eutl_id"] if by == "installation" else None,
                 "holders": set(),
             },
         )
-        group["total"] += emissions
-        group["count"] += 1
+        group["total"] += part["total"]
+        group["count"] += part["count"]
         group["sectors"].add(inst_sector)
         group["holders"].add(op_name)
     ordered = sorted(groups.items(), key=lambda kv: (-kv[1]["total"], kv[1]["name"]))

@@ -170,7 +170,7 @@ def _programme_companies():
 
 def overview_emissions(first_year: int = 2013, last_year: int | None = None) -> tuple[list[str], list[list]]:
     """CO2 emissions per company by year (EU ETS verified emissions; empty where none)."""
-    years = sorted({y for y in EmissionRecord.objects.values_list("year", flat=True).distinct() if y >= first_year and (last_year is None or y <= last_year)})
+    years = sorted({y for y in EmissionRecord.objects.order_by("year").values_list("year", flat=True).distinct() if y >= first_year and (last_year is None or y <= last_year)})
     header = ["bedrijf", *map(str, years)]
     rows = []
     for company in _programme_companies():
