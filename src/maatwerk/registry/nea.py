@@ -28,7 +28,7 @@ YEAR_HEADER = re.compile(r"emissies?\s*([0-9]{4})", re.IGNORECASE)
 NO_FIGURE = "-"
 TONNES_MAX = 10**10  # as for the EUTL import: far above any installation, inside a BigIntegerField
 YEAR_RANGE = (2005, 2100)
-MAX_UNCOMPRESSED = 200 * 1024 * 1024  # a larger content.xml / sheet is a broken or hostile file
+MAX_UNCOMPRESSED = 50 * 1024 * 1024  # a larger content.xml / sheet is a broken or hostile file
 MAX_ROWS = 100_000
 MAX_COLUMNS = 200
 
@@ -328,6 +328,7 @@ def parse_nea(data: bytes, file_name: str) -> NeaFile:
         for row, values in sheet_rows:
             if header is None:
                 if _is_header(values):
+                    _checked(sheet, file_name, sheet[:40], row, "(naam van het blad)", 100)  # NeaPermit.sheet
                     header = _header_columns(values, file_name, sheet, row)
                     labels = {i: " ".join(str(v).split()) for i, v in enumerate(values) if isinstance(v, str)}
                     found_header = True
