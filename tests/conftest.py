@@ -8,12 +8,21 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("MAATWERK_SHARED_DIR", REPO.parent / "shared"))
 EUTL_DIR = SHARED / "data" / "eutl"
+NEA_DIR = SHARED / "data" / "nea"
+NEA_FILE = "emissiecijfers-2013-2020.ods"
 
 
 def eutl_file(country: str) -> Path:
     path = EUTL_DIR / f"installations-{country}.csv"
     if not path.is_file():
         pytest.skip(f"{path} not found: the real EU ETS data in ../shared/data/eutl is absent")
+    return path
+
+
+def nea_file(name: str = NEA_FILE) -> Path:
+    path = NEA_DIR / name
+    if not path.is_file():
+        pytest.skip(f"{path} not found: the NEa's publication in ../shared/data/nea is absent")
     return path
 
 

@@ -111,6 +111,7 @@ def matrix() -> list[Case]:
         G("portal:document_file", lambda ids: f"/documenten/{ids['public_document']}/download/", OPEN),
         G("portal:open_data", "/open-data/", OPEN),
         G("registry:ranking", "/register/", OPEN),
+        G("registry:reconciliation", "/register/afstemming/?jaar=2020", OPEN),
         G("registry:companies", "/register/bedrijven/", OPEN),
         G("registry:company", "/register/bedrijven/anqore/", OPEN),
         G("registry:installation", lambda ids: f"/register/installaties/{ids['installation']}/", OPEN),

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Company, EmissionRecord, ImportRun, Installation, Operator
+from .models import Company, EmissionRecord, ImportRun, Installation, NeaEmission, NeaPermit, Operator
 
 
 class OperatorInline(admin.TabularInline):
@@ -60,6 +60,27 @@ class ImportRunAdmin(admin.ModelAdmin):
     list_display = ("started_at", "kind", "file_name", "user", "sha256")
     list_filter = ("kind",)
     readonly_fields = ("kind", "file_name", "sha256", "user", "started_at", "finished_at", "counts")
+
+    def has_add_permission(self, request):
+        return False
+
+
+class NeaEmissionInline(admin.TabularInline):
+    model = NeaEmission
+    fields = ("year", "emissions_t", "import_run")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(NeaPermit)
+class NeaPermitAdmin(admin.ModelAdmin):
+    """The NEa's publication as imported: read-only (a correction is a new import, with its provenance)."""
+
+    list_display = ("permit_id", "installation_name", "operator_name", "city", "import_run")
+    search_fields = ("permit_id", "installation_name", "operator_name")
+    readonly_fields = ("permit_id", "installation_name", "operator_name", "city", "sheet", "row", "import_run")
+    inlines = [NeaEmissionInline]
 
     def has_add_permission(self, request):
         return False

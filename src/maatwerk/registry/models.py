@@ -193,3 +193,47 @@ class EmissionRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.installation.eutl_id} {self.year}"
+
+
+class NeaPermit(models.Model):
+    """One ETS permit (*vergunning*) in the NEa's yearly publication, as the NEa names it.
+
+    Joined to the registry's installations by permit number (``Installation.permit_id``, the EUTL's
+    ``PermitOrPlanID``) when read, not stored: an EUTL import after the NEa import joins as well. A
+    permit without an installation stays here and is listed as unmatched.
+    """
+
+    permit_id = models.CharField(_("vergunning"), max_length=40, unique=True, help_text=_("Zoals de NEa het schrijft, bijv. NL-200400161a."))
+    installation_name = models.CharField(_("inrichtingsnaam"), max_length=300)
+    operator_name = models.CharField(_("drijvernaam"), max_length=300, blank=True)
+    city = models.CharField(_("plaats"), max_length=200, blank=True)
+    sheet = models.CharField(_("blad"), max_length=100, blank=True)
+    row = models.PositiveIntegerField(_("rij"), null=True, blank=True)
+    import_run = models.ForeignKey(ImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("NEa-vergunning")
+        verbose_name_plural = _("NEa-vergunningen")
+        ordering = ["permit_id"]
+
+    def __str__(self) -> str:
+        return f"{self.permit_id} {self.installation_name}"
+
+
+class NeaEmission(models.Model):
+    """The NEa's verified emissions of one permit in one year; NULL where the NEa writes '-' (no figure)."""
+
+    permit = models.ForeignKey(NeaPermit, on_delete=models.CASCADE, related_name="records")
+    year = models.PositiveSmallIntegerField(_("jaar"))
+    emissions_t = models.BigIntegerField(_("geverifieerde emissies (t CO2e)"), null=True, blank=True)
+    import_run = models.ForeignKey(ImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("NEa-jaarcijfer")
+        verbose_name_plural = _("NEa-jaarcijfers")
+        ordering = ["permit", "year"]
+        constraints = [models.UniqueConstraint(fields=["permit", "year"], name="nea_emission_unique_year")]
+        indexes = [models.Index(fields=["year", "permit"], name="nea_emission_year_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.permit.permit_id} {self.year}"
