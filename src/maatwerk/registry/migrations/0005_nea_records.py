@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0003_company_slug_not_empty_eutl_id_format_longer_zip_code'),
+        ('registry', '0004_registry_eu_scale_indexes'),
     ]
 
     operations = [
