@@ -18,7 +18,7 @@ MARKERS = ["GEHEIM-BC-7731", "987654321", "GEHEIM-DOC-4412", "INTERN-DOC-5521", 
 
 PUBLIC_NAMES = {
     "portal:home", "portal:company", "portal:documents", "portal:document_file", "portal:open_data", "portal:download",
-    "registry:ranking", "registry:companies", "registry:company", "registry:installation", "login",
+    "registry:ranking", "registry:companies", "registry:company", "registry:installation", "registry:reconciliation", "login",
 }
 
 
