@@ -2,87 +2,61 @@
 
 pytest-django's SQLite test database lives in memory (shared cache), where SQLite's busy timeout does not
 apply; the finding is about the file database the app really uses. So the scenario runs in a fresh
-process on an SQLite file with the project's own settings: migrate, the demo data, then ten threads that
-post the same transition of one trajectory at once, through the web form and through the API."""
-
-import json
-import os
-import subprocess
-import sys
-import textwrap
+process on an SQLite file with the project's own settings (``tests/sqlite_file.py``): migrate, the demo
+data, then ten threads that post the same transition of one trajectory at once, through the web form
+and through the API."""
 
 import pytest
 
-SCRIPT = textwrap.dedent(
-    """
-    import json, os, threading
-    import django
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test import Client
+from ..sqlite_file import run_on_sqlite_file
 
-    call_command("migrate", verbosity=0)
-    call_command("load_demo", stdout=open(os.devnull, "w"))
-    from maatwerk.accounts.models import Membership, Role
-    from django.contrib.auth import get_user_model
-    from maatwerk.trajectories.models import Event, Trajectory
+SCRIPT = """
+from django.test import Client
+from maatwerk.accounts.models import Membership, Role
+from django.contrib.auth import get_user_model
+from maatwerk.trajectories.models import Event, Trajectory
 
-    user = get_user_model().objects.create_user("parallel", password="a-long-test-password")
-    Membership.objects.create(user=user, role=Role.PROGRAMME)
-    mode = os.environ["SCENARIO"]
-    name = "OCI Nitrogen" if mode == "web" else "AnQore"
-    trajectory = Trajectory.objects.get(company__name=name)
-    version = trajectory.version
-    before = Event.objects.filter(trajectory=trajectory, to_phase="withdrawn").count()
-    clients = []
-    for _ in range(10):
-        c = Client(raise_request_exception=False)
-        c.force_login(user)
-        clients.append(c)
-    connection.close()
-    barrier = threading.Barrier(10)
-    statuses = []
+user = get_user_model().objects.create_user("parallel", password="a-long-test-password")
+Membership.objects.create(user=user, role=Role.PROGRAMME)
+mode = os.environ["SCENARIO"]
+name = "OCI Nitrogen" if mode == "web" else "AnQore"
+trajectory = Trajectory.objects.get(company__name=name)
+version = trajectory.version
+before = Event.objects.filter(trajectory=trajectory, to_phase="withdrawn").count()
+clients = []
+for _ in range(10):
+    c = Client(raise_request_exception=False)
+    c.force_login(user)
+    clients.append(c)
+connection.close()
+barrier = threading.Barrier(10)
+statuses = []
 
-    def post(c):
-        barrier.wait()
-        try:
-            if mode == "web":
-                r = c.post(f"/trajecten/{trajectory.pk}/overgang/", {"to": "withdrawn", "date": "2026-01-10", "note": "Gestopt.", "version": version})
-            else:
-                r = c.post(f"/api/v1/trajectories/{trajectory.pk}/transitions", {"to": "withdrawn", "date": "2026-01-10", "note": "Gestopt.", "version": version}, content_type="application/json")
-            statuses.append(r.status_code)
-        finally:
-            connection.close()
+def post(c):
+    barrier.wait()
+    try:
+        if mode == "web":
+            r = c.post(f"/trajecten/{trajectory.pk}/overgang/", {"to": "withdrawn", "date": "2026-01-10", "note": "Gestopt.", "version": version})
+        else:
+            r = c.post(f"/api/v1/trajectories/{trajectory.pk}/transitions", {"to": "withdrawn", "date": "2026-01-10", "note": "Gestopt.", "version": version}, content_type="application/json")
+        statuses.append(r.status_code)
+    finally:
+        connection.close()
 
-    threads = [threading.Thread(target=post, args=(c,)) for c in clients]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    after = Event.objects.filter(trajectory=trajectory, to_phase="withdrawn").count()
-    journal = connection.cursor().execute("PRAGMA journal_mode").fetchone()[0]
-    print(json.dumps({"statuses": sorted(statuses), "new_events": after - before, "journal": journal,
-                      "version": Trajectory.objects.get(pk=trajectory.pk).version - version}))
-    """
-)
+threads = [threading.Thread(target=post, args=(c,)) for c in clients]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+after = Event.objects.filter(trajectory=trajectory, to_phase="withdrawn").count()
+journal = connection.cursor().execute("PRAGMA journal_mode").fetchone()[0]
+print(json.dumps({"statuses": sorted(statuses), "new_events": after - before, "journal": journal,
+                  "version": Trajectory.objects.get(pk=trajectory.pk).version - version}))
+"""
 
 
 def run(tmp_path, scenario):
-    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL", "SECRET_KEY")}
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "maatwerk.config.settings",
-            "MAATWERK_ENV": "development",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'parallel.sqlite3'}",
-            "MAATWERK_VAR_DIR": str(tmp_path),
-            "SCENARIO": scenario,
-        }
-    )
-    result = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return run_on_sqlite_file(tmp_path, SCRIPT, env={"SCENARIO": scenario})
 
 
 def test_m9_concurrent_transitions_on_sqlite_are_never_a_500_web(tmp_path):

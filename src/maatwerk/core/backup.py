@@ -16,7 +16,8 @@ The zip holds exactly these entries, each once:
   other entry, the signature covers the whole backup.
 
 A backup is one snapshot: on PostgreSQL it reads in a single REPEATABLE READ, READ ONLY
-transaction, on SQLite in one read transaction.
+transaction, on SQLite in one DEFERRED read transaction (which, with WAL, lets writers go on while it
+reads; an IMMEDIATE one would hold the write lock for the whole backup).
 
 A restore checks everything before it changes anything: the signature (unless ``unsigned``), the zip
 (no duplicate, unexpected, symlinked or missing entries), every path, every digest, and that the
@@ -188,14 +189,34 @@ def _snapshot_dump(using: str) -> tuple[list[dict], dict[str, list[str]]]:
     connection = connections[using]
     if connection.in_atomic_block:  # inside a caller's transaction: that is the snapshot
         return _dump(using)
+    if connection.vendor == "sqlite":
+        return _sqlite_snapshot_dump(using)
     with transaction.atomic(using=using):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        elif connection.vendor == "sqlite":
+        return _dump(using)
+
+
+def _sqlite_snapshot_dump(using: str) -> tuple[list[dict], dict[str, list[str]]]:
+    """On SQLite a read transaction, DEFERRED whatever the configured transaction mode. The project's
+    mode is IMMEDIATE (issue 12, M9): a plain ``atomic()`` would take the write lock for the whole
+    backup, so every writer would wait for it (and fail with "database is locked" once a backup takes
+    longer than the busy timeout). A DEFERRED transaction takes no lock when it begins; its first read
+    fixes the snapshot (with WAL: the last commit before that read), and every later read of the
+    transaction sees that snapshot while others go on committing."""
+    connection = connections[using]
+    connection.ensure_connection()
+    configured = connection.transaction_mode
+    connection.transaction_mode = "DEFERRED"  # read by atomic() when it issues BEGIN
+    try:
+        with transaction.atomic(using=using):
+            connection.transaction_mode = configured  # nothing else in this connection begins DEFERRED
             with connection.cursor() as cursor:  # take the read snapshot now, not at the first table
                 cursor.execute("SELECT count(*) FROM sqlite_master")
-        return _dump(using)
+            return _dump(using)
+    finally:
+        connection.transaction_mode = configured
 
 
 def _uploads() -> list[Path]:
