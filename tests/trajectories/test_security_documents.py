@@ -251,3 +251,29 @@ def test_low_refused_upload_leaves_no_file(users, client, settings, monkeypatch)
         services.add_document(anqore, "other", "Teruggedraaid", "internal", data=PDF, file_name="c.pdf")
     assert files_under(root) == before
     assert not Document.objects.filter(title__in=["Intern gepubliceerd", "Oud", "Bedrijf publiceert", "Teruggedraaid"]).exists()
+
+
+def test_h3_review_form_offers_only_decisions_the_document_allows(users, client):
+    """A business case is never public: its row offers no publishing; an accepted letter offers only
+    publishing; a submitted one accept, publish and reject."""
+    import re
+
+    anqore = trajectory("AnQore")
+    client.force_login(users["company_a"])
+    upload(client, anqore, doc_type="business_case", title="BC ter beoordeling", confidentiality="confidential")
+    upload(client, anqore, doc_type="other", title="Brief ter beoordeling", confidentiality="proposed_public")
+    bc, letter = Document.objects.get(title="BC ter beoordeling"), Document.objects.get(title="Brief ter beoordeling")
+    client.force_login(users["programme"])
+    services.review_document(letter, "accept", actor=users["programme"])
+
+    def options(doc):
+        page = client.get(reverse("trajectories:detail", args=[anqore.pk])).content.decode()
+        form = re.search(r'<select id="decision-%d" name="decision">(.*?)</select>' % doc.pk, page, re.S)
+        return re.findall(r'<option value="(\w+)"', form.group(1)) if form else []
+
+    assert options(bc) == ["accept", "reject"]
+    assert options(letter) == ["publish"]
+    services.review_document(letter, "publish", actor=users["programme"])
+    assert options(letter) == []  # published: nothing left to decide
+    accepted_bc = Document.objects.filter(trajectory=anqore, doc_type="business_case", status="accepted").first()
+    assert accepted_bc is not None and options(accepted_bc) == []

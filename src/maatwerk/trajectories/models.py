@@ -284,6 +284,12 @@ class Document(models.Model):
     def is_public(self) -> bool:
         return self.published and self.confidentiality == Confidentiality.PUBLIC
 
+    @property
+    def may_be_published(self) -> bool:
+        """Whether the programme team may still publish it: not rejected, not yet published, and of a
+        type that may be public at all."""
+        return self.status != ReviewStatus.REJECTED and not self.published and self.doc_type not in CONFIDENTIAL_TYPES
+
     def set_file_meta(self, size: int, sha256: str, content_type: str) -> None:
         self.size, self.sha256, self.content_type = size, sha256, content_type
 
