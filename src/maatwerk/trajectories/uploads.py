@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from django.core.files import File
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils.http import url_has_allowed_host_and_scheme
 
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 # A request may carry one document plus its form fields and the multipart framing.
@@ -50,7 +52,7 @@ class CheckedUpload:
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / 1e6:.1f} MB"
+    return f"{size / 1e6:.1f} MB".replace(".", ",")  # Dutch decimal comma
 
 
 def check_upload(name: str, data) -> CheckedUpload:
@@ -114,12 +116,13 @@ def too_large_response(request, size: int | None = None) -> HttpResponse:
     if wants_json:
         response = HttpResponse(json.dumps({"detail": message}), status=413, content_type="application/json")
     else:
-        page = (
-            '<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Bestand te groot</title></head>'
-            f"<body><h1>Bestand te groot</h1><p>{message}</p><p><a href=\"javascript:history.back()\">Terug</a></p></body></html>"
-        )
+        referer = request.META.get("HTTP_REFERER", "")
+        back = referer if url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}) else "/"
+        page = render_to_string("core/too_large.html", {"message": message, "back": back}, request=request)
         response = HttpResponse(page, status=413, content_type="text/html; charset=utf-8")
-    response["Connection"] = "close"  # the rest of the body is not read
+    # no "Connection: close": hop-by-hop headers are the server's, never the application's (PEP 3333);
+    # a length, so that the client can read the answer while the rest of its body is never read
+    response["Content-Length"] = str(len(response.content))
     return response
 
 
