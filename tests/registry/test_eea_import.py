@@ -170,6 +170,7 @@ def test_a_co2_release_a_thousandth_of_the_ets_figure_refuses_the_import_naming_
         (f"facility_id,company\n{F1},Bestaat Niet\n", 2, "company", "niet in het register"),
         (f"facility_id,installation\n{F1},NL-101\n{F1},NL-102\n", 3, "facility_id", "ook op regel 2"),
         (f"facility_id,bedrijf\n{F1},Chemie A\n", 1, None, "installation of company"),
+        ("facility_id,installation\n", None, None, "geen regels"),
     ],
 )
 def test_a_bad_mapping_is_refused_naming_line_and_maps_nothing(registry, tmp_path, text, line, column, words):

@@ -287,7 +287,9 @@ def map_facilities(data: bytes, file_name: str) -> FacilityMappingReport:
     from it) or to a company (``company``, its name or slug). All or nothing; the unit check runs on the
     new mapping for every CO2 release already imported."""
     rows = list(csv_rows(data, file_name, ("facility_id",), max_lengths=MAP_LIMITS))
-    if rows and "installation" not in rows[0][1] and "company" not in rows[0][1]:
+    if not rows:
+        raise ImportFileError(file_name, "het bestand bevat geen regels onder de kopregel")
+    if "installation" not in rows[0][1] and "company" not in rows[0][1]:
         raise ImportFileError(file_name, "kolom installation of company ontbreekt", 1)
     report = FacilityMappingReport()
     with transaction.atomic():
