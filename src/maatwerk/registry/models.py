@@ -237,3 +237,4 @@ class NeaEmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.permit.permit_id} {self.year}"
+from .models_pollutants import Facility, FacilityRelease  # noqa: E402,F401  (EEA releases; a separate file)

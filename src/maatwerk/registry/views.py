@@ -7,6 +7,7 @@ from maatwerk.core.exports import attachment
 
 from .forms import RankingForm
 from .models import Company, Installation, Sector
+from .pollutants import SHOWN, releases_by_company
 from .selectors import company_installations, history, rank_emitters
 
 
@@ -68,7 +69,13 @@ def company_detail(request, slug):
     return render(
         request,
         "registry/company_detail.html",
-        {"company": company, "installations": installations, **_history_context(installations, company.name)},
+        {
+            "company": company,
+            "installations": installations,
+            **_history_context(installations, company.name),
+            "releases": releases_by_company({company.pk}).get(company.pk, []),
+            "release_codes": SHOWN,
+        },
     )
 
 

@@ -188,7 +188,26 @@ def _per_project(fields: list[tuple[str, str]]):
 
 
 def overview_nox():
-    return _per_project([("nox_reduction_t", "NOx-reductie (t/jr)"), ("target_year", "doeljaar")])
+    """The agreed NOx reduction per project (as before), and per company and year the NOx and NH3 it emitted
+    to air according to the EEA's industrial reporting (tonnes; 'vertrouwelijk' where the EEA withholds it).
+
+    One table in long form: a project row leaves the emission columns empty, an emission row (one per
+    company and year) leaves the project columns empty, so summing a column counts nothing twice."""
+    from maatwerk.registry.pollutants import releases_by_company
+
+    header, project_rows = _per_project([("nox_reduction_t", "NOx-reductie (t/jr)"), ("target_year", "doeljaar")])
+    header = [*header, "emissiejaar", "NOx-emissie naar lucht (t)", "NH3-emissie naar lucht (t)", "bron emissie"]
+    by_company: dict[str, list] = {}
+    for row in project_rows:
+        by_company.setdefault(row[0], []).append([*row, None, None, None, None])
+    companies = _programme_companies()
+    releases = releases_by_company({c.pk for c in companies})
+    for company in companies:
+        for cy in releases.get(company.pk, []):
+            by_company.setdefault(company.name, []).append(
+                [company.name, None, None, None, cy.year, cy.cells["NOX"].shown(), cy.cells["NH3"].shown(), cy.source]
+            )
+    return header, [row for name in sorted(by_company) for row in by_company[name]]
 
 
 def overview_reductions():
@@ -223,7 +242,7 @@ def overview_support():
 
 OVERVIEWS = {
     "emissies": ("CO2-emissies per bedrijf per jaar (EU ETS)", overview_emissions),
-    "stikstof": ("NOx per bedrijf", overview_nox),
+    "stikstof": ("NOx per bedrijf: afgesproken reductie en uitstoot (EEA)", overview_nox),
     "reducties": ("Afgesproken reducties per bedrijf", overview_reductions),
     "technieken": ("Technieken per bedrijf", overview_techniques),
     "data": ("Data per fase per bedrijf", overview_dates),
