@@ -8,6 +8,24 @@ from django.utils.translation import gettext_lazy as _
 AVIATION_ACTIVITY_CODE = 10
 
 
+class LevyKind(models.TextChoices):
+    """Under which regime an installation's emissions fall: the EU ETS (and the levy for ETS
+    installations), or only the national CO2 levy (waste incinerators; N2O sources before they enter
+    the ETS). Installations outside the ETS are not in the EUTL: their figures come from their own
+    source (NEa, CBS, the company's annual report), recorded per year in ``EmissionRecord.source``."""
+
+    ETS = "ets", _("EU ETS-installatie")
+    INCINERATOR = "incinerator", _("afvalverbrandingsinstallatie (AVI)")
+    N2O = "n2o", _("N2O-installatie buiten het ETS")
+
+
+# The id of an installation outside the ETS: LL-NAT-number (NL-NAT-1). It can never be an EUTL id
+# (those are LL-number), and it is as safe in a URL as one.
+NATIONAL_ID_INFIX = "-NAT-"
+REGISTER_ID_PATTERN = r"^[A-Z]{2}-(?:NAT-)?[0-9]{1,30}\Z"
+NATIONAL_ID_PATTERN = r"^[A-Z]{2}-NAT-[0-9]{1,30}\Z"
+
+
 class Sector(models.TextChoices):
     INDUSTRY = "industry", _("Industrie")
     POWER = "power", _("Elektriciteit")
@@ -114,16 +132,27 @@ class Operator(models.Model):
 
 
 class Installation(models.Model):
-    """An EU ETS installation (or aircraft operator, activity code 10)."""
+    """An EU ETS installation (or aircraft operator, activity code 10), or an installation outside the
+    ETS under the national levy only (``levy_kind`` not ``ets``; id LL-NAT-number, not from the EUTL)."""
 
     eutl_id = models.CharField(
         _("EUTL-id"),
         max_length=40,
         unique=True,
-        help_text=_("Bijvoorbeeld NL-340."),
+        help_text=_("Bijvoorbeeld NL-340; een installatie buiten het ETS heeft een eigen id, bijvoorbeeld NL-NAT-1."),
         # part of the installation's URL: a '/' or a space there would break every page linking to it
-        validators=[RegexValidator(r"^[A-Z]{2}-[0-9]{1,30}\Z", _("Een EUTL-id heeft de vorm LL-nummer, bijvoorbeeld NL-340."))],
+        validators=[
+            RegexValidator(
+                REGISTER_ID_PATTERN,
+                _("Een EUTL-id heeft de vorm LL-nummer, bijvoorbeeld NL-340 (buiten het ETS: LL-NAT-nummer, bijvoorbeeld NL-NAT-1)."),
+            )
+        ],
     )
+    levy_kind = models.CharField(
+        _("soort (heffing)"), max_length=20, choices=LevyKind.choices, default=LevyKind.ETS,
+        help_text=_("EU ETS, of alleen de nationale CO2-heffing (AVI, N2O buiten het ETS)."),
+    )
+    province = models.CharField(_("provincie"), max_length=100, blank=True)
     country = models.CharField(_("land"), max_length=2, db_index=True)
     name = models.CharField(_("naam"), max_length=300)
     operator = models.ForeignKey(
@@ -152,6 +181,15 @@ class Installation(models.Model):
         verbose_name = _("installatie")
         verbose_name_plural = _("installaties")
         ordering = ["eutl_id"]
+        constraints = [
+            # an EUTL id belongs to an ETS installation, an LL-NAT id to one outside the ETS: an EUTL
+            # import can never overwrite a national installation, nor the other way round
+            models.CheckConstraint(
+                condition=(models.Q(levy_kind="ets") & ~models.Q(eutl_id__contains=NATIONAL_ID_INFIX))
+                | (~models.Q(levy_kind="ets") & models.Q(eutl_id__contains=NATIONAL_ID_INFIX)),
+                name="installation_national_id_iff_not_ets",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.eutl_id} {self.name}"
@@ -159,6 +197,18 @@ class Installation(models.Model):
     @property
     def effective_company(self):
         return self.company or self.operator.company
+
+    @property
+    def is_national(self) -> bool:
+        """Outside the EU ETS, under the national levy only (its figures are in neither the EUTL nor the NEa's ETS list)."""
+        return self.levy_kind != LevyKind.ETS
+
+    def record_sources(self) -> list[tuple[str, str]]:
+        """(source, years) of this installation's yearly figures, e.g. [("AEB jaarverslag", "2022, 2023")]."""
+        years: dict[str, list[int]] = {}
+        for year, source in self.records.filter(verified_emissions_t__isnull=False).order_by("year").values_list("year", "source"):
+            years.setdefault(source or "onbekend", []).append(year)
+        return [(source, ", ".join(str(y) for y in ys)) for source, ys in years.items()]
 
 
 class EmissionRecord(models.Model):

@@ -20,8 +20,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 
-from .models import AVIATION_ACTIVITY_CODE, Company, EmissionRecord, Installation, NeaEmission, NeaPermit, Sector
-from .selectors import GROUPINGS, RankedEmitter, inferred_sector
+from .models import AVIATION_ACTIVITY_CODE, Company, EmissionRecord, Installation, LevyKind, NeaEmission, NeaPermit, Sector
+from .selectors import GROUPINGS, RankedEmitter, inferred_sector, national_figures
 
 SOURCES = ("nea", "eutl")
 SOURCE_LABELS = {
@@ -66,6 +66,7 @@ def match_permits() -> list[PermitMatch]:
         Installation.objects.filter(country__in=countries)
         .exclude(permit_id="")
         .exclude(activity_code=AVIATION_ACTIVITY_CODE)
+        .filter(levy_kind=LevyKind.ETS)  # the NEa's publication lists ETS permits only
         .select_related("operator", "operator__company", "company")
         .order_by("eutl_id")
     )
@@ -177,6 +178,32 @@ def rank_nea(
         group["count"] += 1
         group["sectors"].add(inst_sector)
         group["holders"].add(inst.operator.name if inst else m.operator_name)
+    # installations outside the EU ETS are in neither source: added with their own figure and source
+    for inst, emissions in national_figures(year, country):
+        company = companies.get(inst.company_id or inst.operator.company_id)
+        inst_sector = company.sector if company else inferred_sector(inst.activity_code, inst.levy_kind)
+        if sector is not None and inst_sector != sector:
+            continue
+        if by == "installation":
+            key, name = f"national:{inst.eutl_id}", inst.name
+        elif by == "company" and company is not None:
+            key, name = f"company:{company.pk}", company.name
+        else:
+            key, name = f"operator:{inst.operator_id}", inst.operator.name
+        group = groups.setdefault(
+            key,
+            {
+                "name": name, "total": 0, "count": 0, "sectors": set(), "eutl_id": inst.eutl_id if by == "installation" else None,
+                "company": company.slug if company and by != "account-holder" else None, "permit_id": None, "holders": set(),
+            },
+        )
+        group["total"] += emissions
+        group["count"] += 1
+        group["sectors"].add(inst_sector)
+        group["holders"].add(inst.operator.name)
+        group["non_ets"] = group.get("non_ets", 0) + emissions
+        if by == "installation":
+            group["kind"], group["record_source"] = inst.levy_kind, inst.figure_source
     ordered = sorted(groups.items(), key=lambda kv: (-kv[1]["total"], kv[1]["name"]))
     if top is not None:
         ordered = ordered[:top]
@@ -192,6 +219,9 @@ def rank_nea(
             eutl_id=g["eutl_id"],
             account_holders=tuple(sorted(g["holders"])),
             permit_id=g["permit_id"],
+            non_ets_t=g.get("non_ets", 0),
+            levy_kind=g.get("kind", LevyKind.ETS if by == "installation" else None),
+            record_source=g.get("record_source", ""),
         )
         for i, (key, g) in enumerate(ordered, start=1)
     ]
@@ -253,7 +283,8 @@ def reconcile(year: int, country: str = NEA_COUNTRY) -> Reconciliation:
     """Every installation whose NEa and EUTL figures for ``year`` differ, and those in only one source.
 
     A figure the NEa gives as '-' counts as absent, like the EUTL's 'NA' or 'Excluded': never as zero.
-    Aviation (activity code 10) is outside the NEa's publication and left out on both sides.
+    Aviation (activity code 10) is outside the NEa's publication and left out on both sides, and so are
+    installations outside the EU ETS (their figures come from neither source).
     """
     country = country.upper()
     if country != NEA_COUNTRY:
@@ -263,7 +294,9 @@ def reconcile(year: int, country: str = NEA_COUNTRY) -> Reconciliation:
         have = f" (wel {years[0]}-{years[-1]})" if years else "; importeer eerst met maatwerk import_nea"
         raise ValueError(f"de NEa-publicatie heeft geen cijfers voor {year}{have}")
     eutl = dict(
-        EmissionRecord.objects.filter(year=year, installation__country=country, verified_emissions_t__isnull=False)
+        EmissionRecord.objects.filter(
+            year=year, installation__country=country, installation__levy_kind=LevyKind.ETS, verified_emissions_t__isnull=False
+        )
         .exclude(installation__activity_code=AVIATION_ACTIVITY_CODE)
         .values_list("installation_id", "verified_emissions_t")
     )

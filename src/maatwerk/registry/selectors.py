@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Max, Min, Sum
 from django.db.models.functions import Coalesce
 
-from .models import AVIATION_ACTIVITY_CODE, Company, EmissionRecord, Installation, Sector
+from .models import AVIATION_ACTIVITY_CODE, Company, EmissionRecord, Installation, LevyKind, Sector
 
 GROUPINGS = ("company", "account-holder", "installation")
 
@@ -18,8 +18,11 @@ COMBUSTION_ACTIVITY_CODES = frozenset({1, 20})
 OPTED_IN_ACTIVITY_CODE = 99
 
 
-def inferred_sector(activity_code: int | None) -> str:
-    """Sector of an installation that no company mapping classifies, from its EU ETS activity code."""
+def inferred_sector(activity_code: int | None, levy_kind: str = LevyKind.ETS) -> str:
+    """Sector of an installation that no company mapping classifies, from its EU ETS activity code
+    (an incinerator outside the ETS is waste incineration whatever its code)."""
+    if levy_kind == LevyKind.INCINERATOR:
+        return Sector.WASTE
     if activity_code == AVIATION_ACTIVITY_CODE:
         return Sector.AVIATION
     if activity_code is None or activity_code in COMBUSTION_ACTIVITY_CODES or activity_code == OPTED_IN_ACTIVITY_CODE:
@@ -38,6 +41,15 @@ class RankedEmitter:
     company_slug: str | None = None
     eutl_id: str | None = None
     account_holders: tuple[str, ...] = ()
+    # the part of verified_emissions_t from installations outside the EU ETS (national levy only)
+    non_ets_t: int = 0
+    # by installation: its levy kind and, outside the ETS, the source of its figure
+    levy_kind: str | None = None
+    record_source: str = ""
+
+    @property
+    def ets_t(self) -> int:
+        return self.verified_emissions_t - self.non_ets_t
 
     def as_dict(self, by: str) -> dict:
         data = {
@@ -46,9 +58,12 @@ class RankedEmitter:
             "verified_emissions_t": self.verified_emissions_t,
             "installations": self.installations,
             "sector": self.sector,
+            "non_ets_t": self.non_ets_t,
         }
         if by == "installation":
             data["id"] = self.eutl_id
+            data["levy_kind"] = self.levy_kind
+            data["record_source"] = self.record_source
         if by in ("company", "installation"):
             data["company"] = self.company_slug
         if by == "company":
@@ -80,6 +95,9 @@ def rank_emitters(
 
     Grouping ``company`` puts an installation under its own company mapping, else its account holder's
     company; installations with neither stand as their account holder (marked by ``company_slug=None``).
+
+    Installations outside the EU ETS (national levy: incinerators, N2O) count with their own figure
+    where they have one for ``year``; ``non_ets_t`` says how much of a total is theirs.
     """
     if by not in GROUPINGS:
         raise ValueError(f"onbekende groepering {by!r}; kies uit {', '.join(GROUPINGS)}")
@@ -100,18 +118,20 @@ def rank_emitters(
         "op_id": F("installation__operator_id"),
         "op_name": F("installation__operator__name"),
         "activity": F("installation__activity_code"),
+        "kind": F("installation__levy_kind"),
     }
     if by == "installation":
-        keys |= {"eutl_id": F("installation__eutl_id"), "inst_name": F("installation__name")}
+        keys |= {"eutl_id": F("installation__eutl_id"), "inst_name": F("installation__name"), "record_source": F("source")}
     partials = qs.order_by().values(**keys).annotate(total=Sum("verified_emissions_t"), count=Count("id"))
     companies = {c.pk: c for c in Company.objects.only("pk", "name", "slug", "sector")}
     groups: dict[str, dict] = {}
     for part in partials:
         company = companies.get(part["company_id"])
-        inst_sector = company.sector if company else inferred_sector(part["activity"])
+        inst_sector = company.sector if company else inferred_sector(part["activity"], part["kind"])
         if sector is not None and inst_sector != sector:
             continue
         op_id, op_name = part["op_id"], part["op_name"]
+        national = part["kind"] != LevyKind.ETS
         if by == "installation":
             key, name = part["eutl_id"], part["inst_name"]
         elif by == "account-holder" or company is None:
@@ -128,12 +148,17 @@ def rank_emitters(
                 "company": company.slug if company and by != "account-holder" else None,
                 "eutl_id": part["eutl_id"] if by == "installation" else None,
                 "holders": set(),
+                "non_ets": 0,
+                "kind": part["kind"] if by == "installation" else None,
+                "record_source": (part["record_source"] if national else "") if by == "installation" else "",
             },
         )
         group["total"] += part["total"]
         group["count"] += part["count"]
         group["sectors"].add(inst_sector)
         group["holders"].add(op_name)
+        if national:
+            group["non_ets"] += part["total"]
     ordered = sorted(groups.items(), key=lambda kv: (-kv[1]["total"], kv[1]["name"]))
     if top is not None:
         ordered = ordered[:top]
@@ -148,9 +173,31 @@ def rank_emitters(
             company_slug=g["company"],
             eutl_id=g["eutl_id"],
             account_holders=tuple(sorted(g["holders"])),
+            non_ets_t=g["non_ets"],
+            levy_kind=g["kind"],
+            record_source=g["record_source"],
         )
         for i, (key, g) in enumerate(ordered, start=1)
     ]
+
+
+def national_figures(year: int, country: str = "NL") -> list[tuple[Installation, int]]:
+    """(installation, figure) of every installation outside the EU ETS with a figure for ``year``.
+
+    Such installations are in neither the EUTL nor the NEa's list of ETS permits: a ranking on either
+    source adds these with their own source (``EmissionRecord.source``).
+    """
+    records = (
+        EmissionRecord.objects.filter(year=year, verified_emissions_t__isnull=False, installation__country=country.upper())
+        .exclude(installation__levy_kind=LevyKind.ETS)
+        .select_related("installation", "installation__operator")
+        .order_by("installation__eutl_id")
+    )
+    figures = []
+    for record in records:
+        record.installation.figure_source = record.source
+        figures.append((record.installation, record.verified_emissions_t))
+    return figures
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from maatwerk.core.cli import render as render_rows
 from maatwerk.core.exports import attachment
 
 from .forms import RankingForm
-from .models import Company, Installation, Sector
+from .models import Company, Installation, LevyKind, Sector
 from .pollutants import SHOWN, releases_by_company
 from .selectors import company_installations, history, rank_emitters
 
@@ -41,6 +41,7 @@ def ranking(request):
             "errors": errors,
             "total": total,
             "sector_labels": dict(Sector.choices),
+            "levy_labels": dict(LevyKind.choices),
             "query": query.urlencode(),
             "by": form.cleaned_data.get("by") if form.is_valid() else "company",
         },

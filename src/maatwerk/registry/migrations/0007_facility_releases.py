@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0005_nea_records'),
+        ('registry', '0006_installation_levy_kind'),
     ]
 
     operations = [

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from maatwerk.core.cli import add_format_argument, render
 from maatwerk.registry.models import Sector
 from maatwerk.registry.reconcile import NEA_COUNTRY, SOURCE_LABELS, SOURCES, default_source, nea_years, rank_nea
-from maatwerk.registry.selectors import GROUPINGS, rank_emitters
+from maatwerk.registry.selectors import GROUPINGS, national_figures, rank_emitters
 
 
 class Command(BaseCommand):
@@ -58,6 +58,13 @@ class Command(BaseCommand):
         else:
             how = f"standaard buiten {NEA_COUNTRY}"
         note = f"Bron: {SOURCE_LABELS[chosen]} ({how})."
+        national = national_figures(year, country)
+        if national:
+            note += (
+                f" Plus {len(national)} installatie(s) buiten het EU ETS (nationale CO2-heffing: AVI's, N2O), die in "
+                "geen van beide bronnen staan: hun cijfers komen uit hun eigen bron (kolom non_ets_t; per installatie "
+                "levy_kind en record_source) en tellen bij --source nea en bij --source eutl mee."
+            )
         if format == "table":
             self.stdout.write(note)
         self.stdout.write(render(rows, format))
