@@ -162,3 +162,32 @@ def test_p_realised_exact_is_the_product_of_the_conversion_rates(demo):
     for p in summary["projects"]:
         i = workflow.MAIN_LINE.index(p["phase"])
         assert p["p_realised_exact"] == pytest.approx(float(np.prod(rates[i:realisation])) if i < realisation else 1.0)
+
+
+def test_the_migration_resets_only_the_demos_borrowed_share(demo):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("maatwerk.programme.migrations.0003_outlook_unknown_band_no_borrowed_ratio")
+    OutlookAssumptions.objects.all().delete()
+    old_demo = OutlookAssumptions.objects.create(additional_share_when_unknown=0.277, note="... de verhouding van het enige publieke geval (AnQore: 101 van 365 kt).")
+    by_hand = OutlookAssumptions.objects.create(additional_share_when_unknown=0.277, note="eigen keuze")
+    migration.stop_borrowing(apps, None)
+    old_demo.refresh_from_db()
+    by_hand.refresh_from_db()
+    assert old_demo.additional_share_when_unknown == 0 and "nog onbekend" in old_demo.note and old_demo.version == 1
+    assert by_hand.additional_share_when_unknown == 0.277 and by_hand.version == 0
+
+
+def test_the_totals_count_the_same_additional_figure_as_the_outlook(demo, monkeypatch):
+    _levy_known_for_nobian(monkeypatch, 150_000)
+    summary, _ = services.run_outlook(trials=100, seed=0)
+    rows = {str(r.project): r for r in services.project_rows()}
+    for p in summary["projects"]:
+        assert rows[p["project"]].figures["additional_t"] == p["additional_t"]
+    # AnQore (signed JLoI): its published 101 kt, not the levy computation on rights back-solved from it
+    jloi = services.totals().by_category["jloi"]
+    anqore = next(r for r in jloi["projects"] if r.project.trajectory.company.name == "AnQore")
+    assert anqore.figures["additional_t"] == 101_000 and anqore.additional[2] == "published"
+    assert jloi["sums"]["additional_t"] == sum(r.figures["additional_t"] or 0 for r in jloi["projects"])

@@ -36,6 +36,8 @@ class ProjectRow:
     phase: str
     category: str | None
     figures: dict
+    #: the additional reduction as (low, high, basis) from :func:`additional_range`; figures["additional_t"] is its midpoint
+    additional: tuple = (None, None, "unknown")
 
 
 @dataclass
@@ -55,11 +57,13 @@ def project_rows(as_of: dt.date | None = None, projects=None, year: int | None =
     for p in projects:
         phase = state_as_of(p.trajectory, as_of).phase
         figures = {f: getattr(p, f, None) for f in FIGURES if f != "additional_t"}
-        figures["additional_t"] = additional_at_target(p)  # additionality per the decision's regime
+        # the published figure, else the levy computation per the decision's regime (the same rule as the outlook)
+        low, high, basis = additional_range(p, None if p.additional_reduction_public_t is not None else additional_at_target(p))
+        figures["additional_t"] = None if low is None else (low + high) / 2
         if year is not None and planned_first_year(p) > year:
             for f in ("co2_reduction_t", "additional_t", "nox_reduction_t", "nh3_reduction_t", "water_m3", "gas_m3"):
                 figures[f] = 0.0 if figures[f] is not None else None
-        rows.append(ProjectRow(p, phase, CATEGORY_OF.get(phase), figures))
+        rows.append(ProjectRow(p, phase, CATEGORY_OF.get(phase), figures, (low, high, basis)))
     return rows
 
 
@@ -192,7 +196,7 @@ def run_outlook(trials: int = 10_000, seed: int = 0, year: int = 2030, assumptio
     phase_index = [workflow.MAIN_LINE.index(r.phase) for r in rows]
     p = [outlook.realisation_probability(i, conversion, realisation) for i in phase_index]
     planned = [planned_first_year(r.project) for r in rows]
-    ranges = [additional_range(r.project, r.figures["additional_t"]) for r in rows]
+    ranges = [r.additional for r in rows]
     low = [np.nan if lo is None else lo for lo, _, _ in ranges]
     high = [np.nan if hi is None else hi for _, hi, _ in ranges]
     co2 = [np.nan if r.figures["co2_reduction_t"] is None else r.figures["co2_reduction_t"] for r in rows]
