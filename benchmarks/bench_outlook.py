@@ -52,6 +52,16 @@ def main(quick: bool) -> int:
     print(f"  result    maatwerk.engine.outlook.simulate: {elapsed:.3f} s in all ({per_trial * 1e6:.3f} us per trial)")
     print(f"  ratio     {per_loop / per_trial:.0f}   goal: < 2 s for 1,000,000 trials   {'MET' if elapsed < 2 or quick else 'NOT MET'}")
     print(f"  check     mean {result.additional_mton.mean():.4f} Mt vs analytic {outlook.expected_additional_t(p, planned, add, 2030, 1.0, 0.15) / 1e6:.4f} Mt")
+    # honest inputs: a third of the projects with unknown additionality (the unknown band), a fifth with a range
+    low = np.where(rng.random(projects) < 1 / 3, np.nan, add)
+    high = np.where(rng.random(projects) < 0.2, low * 1.5, low)
+    co2 = add * rng.uniform(2, 5, projects)
+    start = time.perf_counter()
+    honest = outlook.simulate(p, planned, low, support, trials=trials, seed=0, additional_high_t=high, co2_reduction_t=co2)
+    elapsed = time.perf_counter() - start
+    print(f"  honest    with unknown band and ranges: {elapsed:.3f} s in all   {'MET' if elapsed < 2 or quick else 'NOT MET'}")
+    print(f"  check     known mean {honest.additional_mton.mean():.4f} Mt vs analytic {outlook.expected_additional_t(p, planned, low, 2030, 1.0, 0.15, high) / 1e6:.4f} Mt; "
+          f"band mean {honest.unknown_band_mton.mean():.4f} Mt vs analytic {outlook.expected_unknown_band_t(p, planned, low, co2, 2030, 1.0, 0.15) / 1e6:.4f} Mt")
     return 0
 
 

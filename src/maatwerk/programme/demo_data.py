@@ -10,6 +10,12 @@ from maatwerk.finance.models import Project
 
 from .models import Budget, Milestone, OutlookAssumptions
 
+#: the demo's note on the assumptions; no project borrows another's additional share (issue 16)
+DEMO_NOTE = (
+    "Illustratief: vertraging gemiddeld 1 jaar en 15% onzekerheid op de reductie zijn aannames. Projecten zonder "
+    "gepubliceerd of berekend additioneel cijfer tellen niet mee als additioneel, maar in de band 'nog onbekend'."
+)
+
 DATA = resources.files("maatwerk.programme") / "demo" / "budgets_milestones.json"
 
 
@@ -25,10 +31,5 @@ def load() -> str:
                     project=project, kind=m["kind"], defaults={"planned": dt.date.fromisoformat(m["planned"]), "note": m["note"], "source": m["source"]}
                 )
         if not OutlookAssumptions.objects.exists():
-            OutlookAssumptions.objects.create(
-                additional_share_when_unknown=round(101 / 365, 3),
-                note="Illustratief: vertraging gemiddeld 1 jaar en 15% onzekerheid op de reductie zijn aannames; voor projecten "
-                "zonder bekende additionaliteit telt 27,7% van de reductie, de verhouding van het enige publieke geval "
-                "(AnQore: 101 van 365 kt).",
-            )
+            OutlookAssumptions.objects.create(note=DEMO_NOTE)
     return f"programma: {Budget.objects.count()} budgetten, {Milestone.objects.count()} mijlpalen"

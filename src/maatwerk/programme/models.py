@@ -120,9 +120,13 @@ class OutlookAssumptions(VersionedModel, models.Model):
     delay_mean_years = models.FloatField(_("gemiddelde vertraging (jaar)"), default=1.0)
     reduction_sd = models.FloatField(_("onzekerheid reductie (standaardafwijking, fractie)"), default=0.15)
     additional_share_when_unknown = models.FloatField(
-        _("additioneel aandeel als onbekend"),
+        _("gevoeligheid: additioneel aandeel als onbekend (aanname)"),
         default=0.0,
-        help_text=_("Deel van de CO2-reductie dat als additioneel telt voor projecten zonder bekende additionaliteit (0 = niet meetellen)."),
+        help_text=_(
+            "Alleen een gevoeligheidsanalyse, standaard uit (0). De vooruitblik telt projecten zonder bekende additionaliteit "
+            "nooit als additioneel; met een aandeel > 0 toont het dashboard daarnaast, als aanname gemarkeerd, de kans als dit "
+            "deel van hun CO2-reductie wel additioneel zou zijn."
+        ),
     )
     note = models.TextField(
         _("toelichting"), blank=True, default="Vertraging en onzekerheid zijn illustratieve aannames, geen gepubliceerde cijfers."

@@ -6,6 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.utils import timezone
 
 from maatwerk.engine import monitoring, outlook, workflow
@@ -35,6 +36,8 @@ class ProjectRow:
     phase: str
     category: str | None
     figures: dict
+    #: the additional reduction as (low, high, basis) from :func:`additional_range`; figures["additional_t"] is its midpoint
+    additional: tuple = (None, None, "unknown")
 
 
 @dataclass
@@ -54,11 +57,13 @@ def project_rows(as_of: dt.date | None = None, projects=None, year: int | None =
     for p in projects:
         phase = state_as_of(p.trajectory, as_of).phase
         figures = {f: getattr(p, f, None) for f in FIGURES if f != "additional_t"}
-        figures["additional_t"] = additional_at_target(p)  # additionality per the decision's regime
+        # the published figure, else the levy computation per the decision's regime (the same rule as the outlook)
+        low, high, basis = additional_range(p, None if p.additional_reduction_public_t is not None else additional_at_target(p))
+        figures["additional_t"] = None if low is None else (low + high) / 2
         if year is not None and planned_first_year(p) > year:
             for f in ("co2_reduction_t", "additional_t", "nox_reduction_t", "nh3_reduction_t", "water_m3", "gas_m3"):
                 figures[f] = 0.0 if figures[f] is not None else None
-        rows.append(ProjectRow(p, phase, CATEGORY_OF.get(phase), figures))
+        rows.append(ProjectRow(p, phase, CATEGORY_OF.get(phase), figures, (low, high, basis)))
     return rows
 
 
@@ -143,48 +148,155 @@ def planned_first_year(project: Project) -> int:
     return (m.actual or m.forecast or m.planned).year
 
 
+#: where a project's additional reduction in the outlook comes from
+ADDITIONAL_BASIS = {
+    "published": "gepubliceerd cijfer van de afspraak",
+    "levy": "berekend uit de heffing (dispensatierechten)",
+    "unknown": "nog onbekend",
+}
+
+
+def additional_range(project: Project, computed: float | None) -> tuple[float | None, float | None, str]:
+    """The outlook's additional reduction of one project as (low, high, basis).
+
+    The published figure of the agreement comes first: it is the decision's own figure, with its source,
+    and a levy computation may rest on proxies (or, as for AnQore in the demo, on rights back-solved from
+    that same figure). Today's register holds one figure, so low == high; a source that gives a range
+    fills both ends. Without a published figure the levy computation counts (``computed``, from
+    :func:`additional_at_target`). With neither it is unknown: (None, None, "unknown"), never another
+    project's ratio."""
+    public = project.additional_reduction_public_t
+    if public is not None:
+        return float(public), float(public), "published"
+    if computed is not None:
+        return float(computed), float(computed), "levy"
+    return None, None, "unknown"
+
+
+def _conversion_path(phase_index: int, realisation: int) -> range:
+    """The indices of the conversion rates that a project in this main-line phase still has to pass."""
+    return range(phase_index, realisation) if phase_index < realisation else range(0)
+
+
 def run_outlook(trials: int = 10_000, seed: int = 0, year: int = 2030, assumptions: OutlookAssumptions | None = None):
+    """The Monte Carlo outlook on the projects in the programme.
+
+    The additional distribution (and the chance of 1,0 / 1,9 Mton) counts only the projects whose additional
+    reduction is known (published or computed from the levy). Projects with neither form the "not yet known"
+    band: their CO2 reduction in the target year, nominal (``co2_reduction_t``, the plain sum) and expected
+    under the same realisation, delay and uncertainty model (``expected_co2_reduction_t``); it is shown
+    beside the known part, never added to it. ``assumed_share`` says how much of the known expectation
+    rests on which inputs. ``additional_share_when_unknown`` (default 0) only adds a sensitivity, labelled
+    as an assumption: the known distribution plus that share of the band, per trial."""
     assumptions = assumptions or OutlookAssumptions.current()
     rates = conversion_rates(assumptions)
     conversion = [r.probability for r in rates]
     realisation = workflow.MAIN_LINE.index("realisation")
     rows = [r for r in project_rows() if r.category is not None]
-    p = [outlook.realisation_probability(workflow.MAIN_LINE.index(r.phase), conversion, realisation) for r in rows]
+    phase_index = [workflow.MAIN_LINE.index(r.phase) for r in rows]
+    p = [outlook.realisation_probability(i, conversion, realisation) for i in phase_index]
     planned = [planned_first_year(r.project) for r in rows]
-    share = assumptions.additional_share_when_unknown
-    additional = [
-        r.figures["additional_t"] if r.figures["additional_t"] is not None else share * (r.figures["co2_reduction_t"] or 0.0) for r in rows
-    ]
+    ranges = [r.additional for r in rows]
+    low = [np.nan if lo is None else lo for lo, _, _ in ranges]
+    high = [np.nan if hi is None else hi for _, hi, _ in ranges]
+    co2 = [np.nan if r.figures["co2_reduction_t"] is None else r.figures["co2_reduction_t"] for r in rows]
     support = [r.figures["support_max_eur"] or 0.0 for r in rows]
-    result = outlook.simulate(p, planned, additional, support, target_year=year, trials=trials, seed=seed, delay_mean_years=assumptions.delay_mean_years, reduction_sd=assumptions.reduction_sd)
+    delay, sd = assumptions.delay_mean_years, assumptions.reduction_sd
+    result = outlook.simulate(
+        p, planned, low, support, target_year=year, trials=trials, seed=seed, delay_mean_years=delay, reduction_sd=sd,
+        additional_high_t=high, co2_reduction_t=co2,
+    )
+    expected = outlook.expected_contributions_t(p, planned, low, year, delay, sd, additional_high_t=high)
+    expected_known = float(expected.sum())
+    unknown = [i for i, (_, _, basis) in enumerate(ranges) if basis == "unknown"]
+
+    def share(indices) -> float | None:
+        return float(sum(expected[i] for i in indices) / expected_known) if expected_known > 0 else None
+
+    known = [i for i in range(len(rows)) if i not in unknown]
+    manual = {j for j, r in enumerate(rates) if r.source == "handmatig"}
+    assumed_share = {
+        "expected_known_t": expected_known,
+        "published": share([i for i in known if ranges[i][2] == "published"]),
+        "levy": share([i for i in known if ranges[i][2] == "levy"]),
+        "range": share([i for i in known if high[i] > low[i]]),
+        "conversion_estimated": share([i for i in known if p[i] < 1]),
+        "conversion_manual": share([i for i in known if manual & set(_conversion_path(phase_index[i], realisation))]),
+        "definition": "Aandeel van de verwachte bekende additionele reductie in het doeljaar (Σ kans × kans op tijd × "
+        "additioneel × verwachte factor): per herkomst van het cijfer (gepubliceerd of berekend uit de heffing), uit een bereik, "
+        "van projecten die nog niet in realisatie zijn (rust op geschatte overgangskansen) en daarvan via een handmatig gezette kans. "
+        "Vertraging en onzekerheid op de reductie zijn aannames voor alle projecten.",
+    }
+    key = "additional_2030_mton" if year == 2030 else f"additional_{year}_mton"
+    band_values = result.unknown_band_mton
     summary = {
         "trials": trials,
         "seed": seed,
         "year": year,
         "p_additional_at_least_1_0_mton": result.probability_at_least(GOAL_MTON[0]),
         "p_additional_at_least_1_9_mton": result.probability_at_least(GOAL_MTON[1]),
-        "additional_2030_mton" if year == 2030 else f"additional_{year}_mton": result.quantiles(result.additional_mton),
+        key: result.quantiles(result.additional_mton),
+        "expected_additional_t": expected_known,
+        "unknown_band": {
+            "projects": [str(rows[i].project) for i in unknown],
+            "count": len(unknown),
+            "co2_reduction_t": float(sum(0.0 if np.isnan(co2[i]) else co2[i] for i in unknown)),
+            "co2_unknown_too": [str(rows[i].project) for i in unknown if np.isnan(co2[i])],
+            "expected_co2_reduction_t": outlook.expected_unknown_band_t(p, planned, low, co2, year, delay, sd),
+            "mton": result.quantiles(band_values),
+            "definition": "Projecten zonder gepubliceerd cijfer en zonder heffingsberekening: hun CO2-reductie in het doeljaar "
+            "(som, en verwacht met dezelfde kansen, vertraging en onzekerheid als het bekende deel). Dit is geen additionele "
+            "reductie en telt niet mee in de kans op 1,0 of 1,9 Mton.",
+        },
+        "assumed_share": assumed_share,
         "spending_eur": result.quantiles(result.spending_eur),
         "assumptions": {
             "conversion": {r.phase: round(r.probability, 4) for r in rates},
-            "delay_mean_years": assumptions.delay_mean_years,
-            "reduction_sd": assumptions.reduction_sd,
-            "additional_share_when_unknown": share,
+            "conversion_source": {r.phase: r.source for r in rates},
+            "delay_mean_years": delay,
+            "reduction_sd": sd,
+            "additional_share_when_unknown": assumptions.additional_share_when_unknown,
         },
+        "sensitivity": _sensitivity(result, assumptions.additional_share_when_unknown),
         "projects": [
             {
                 "project": str(r.project),
                 "phase": r.phase,
                 "p_realised": round(pi, 4),
+                "p_realised_exact": pi,
                 "planned_year": y,
-                "additional_t": a,
-                "additional_known": r.figures["additional_t"] is not None,
+                "co2_reduction_t": r.figures["co2_reduction_t"],
+                "additional_low_t": lo,
+                "additional_high_t": hi,
+                "additional_t": None if lo is None else (lo + hi) / 2,
+                "additional_basis": basis,
+                "additional_basis_label": ADDITIONAL_BASIS[basis],
+                "additional_known": basis != "unknown",
                 "expected_contribution_t": round(float(c), 1),
+                "expected_contribution_analytic_t": round(float(e), 1),
+                "unknown_band_contribution_t": round(float(b), 1),
             }
-            for r, pi, y, a, c in zip(rows, p, planned, additional, result.contribution_mean_t)
+            for r, pi, y, (lo, hi, basis), c, e, b in zip(
+                rows, p, planned, ranges, result.contribution_mean_t, expected, result.unknown_band_contribution_mean_t
+            )
         ],
     }
     return summary, result
+
+
+def _sensitivity(result, share: float | None) -> dict | None:
+    """Off by default. With a share > 0: what the chance would be if that share of the unknown band were
+    additional (the known distribution plus share × band, per trial). An assumption, never the headline."""
+    if not share:
+        return None
+    total = result.additional_mton + share * result.unknown_band_mton
+    return {
+        "share_when_unknown": share,
+        "p_additional_at_least_1_0_mton": float(np.mean(total >= GOAL_MTON[0])),
+        "p_additional_at_least_1_9_mton": float(np.mean(total >= GOAL_MTON[1])),
+        "additional_mton": result.quantiles(total),
+        "label": f"Aanname, geen gepubliceerd cijfer: {share:.0%} van de reductie met onbekende additionaliteit telt als additioneel.",
+    }
 
 
 @dataclass

@@ -76,7 +76,7 @@ def _dashboard_figures(as_of, year, category) -> dict:
             ["Kans op ≥ 1,0 Mton", "Kans op ≥ 1,9 Mton"],
             [100 * summary["p_additional_at_least_1_0_mton"], 100 * summary["p_additional_at_least_1_9_mton"]],
             title="Kans om het doel te halen (%)",
-            description="Aandeel van de Monte Carlo-trekkingen met minstens 1,0 of 1,9 Mton additionele reductie in 2030.",
+            description="Aandeel van de Monte Carlo-trekkingen met minstens 1,0 of 1,9 Mton additionele reductie in 2030, alleen over de projecten met een bekende additionaliteit.",
             unit="procent",
         ),
         "budget_chart": bar_chart(
@@ -96,7 +96,7 @@ def _histogram(values, bins=12):
 
     counts, edges = np.histogram(values, bins=bins)
     labels = [f"{edges[i]:.2f}–{edges[i + 1]:.2f}" for i in range(bins)]
-    return bar_chart(labels, [float(c) for c in counts], title="Verdeling additionele reductie 2030 (Mton)", description="Aantal trekkingen per klasse.", unit="trekkingen")
+    return bar_chart(labels, [float(c) for c in counts], title="Verdeling additionele reductie 2030 (Mton, bekend deel)", description="Aantal trekkingen per klasse; projecten met onbekende additionaliteit tellen niet mee.", unit="trekkingen")
 
 
 @login_required
