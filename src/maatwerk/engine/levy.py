@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 SOURCED, DERIVED, INTERPOLATED, UNKNOWN = "sourced", "derived", "interpolated", "unknown"
+RULE, ASSUMED = "rule", "assumed"  # follows from the law's structure; a modelling assumption (shown as such)
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ class Value:
             DERIVED: "afgeleid uit de wettelijke stap, zonder indexatie",
             INTERPOLATED: "geïnterpoleerd, niet gebrond",
             UNKNOWN: "onbekend",
+            RULE: "volgt uit de wet",
+            ASSUMED: "aanname, niet gebrond",
         }[self.status]
 
 
@@ -187,3 +190,190 @@ def regimes() -> list[dict]:
         {"code": r.code, "name": r.name, "first_year": r.first_year, "source": r.source, "latest": r.code == LATEST_REGIME}
         for r in sorted(REGIMES.values(), key=lambda r: r.first_year)
     ]
+
+
+# --- The levy for every installation kind (issue 16, point 4) -------------------------------------------------
+#
+# ETS installations deduct the EU ETS price fixed for the year (NEa: the average of the EUA December future in
+# September-October of the year before) from the tariff; installations outside the EU ETS (waste incinerators,
+# N2O sources before they enter the ETS) have no ETS price to deduct and their own dispensation-rights base.
+
+ETS, WASTE_INCINERATOR, N2O = "ets", "waste_incinerator", "n2o"
+KINDS = {
+    ETS: "EU ETS-installatie",
+    WASTE_INCINERATOR: "afvalverbrandingsinstallatie (AVI), buiten het EU ETS",
+    N2O: "N2O-installatie buiten het EU ETS",
+}
+_KIND_ALIASES = {"": ETS, "ets": ETS, "eu_ets": ETS, "avi": WASTE_INCINERATOR, "waste": WASTE_INCINERATOR,
+                 "waste_incinerator": WASTE_INCINERATOR, "incinerator": WASTE_INCINERATOR, "n2o": N2O}
+
+NEA_ETS_2022 = "NEa: voor 2022 vastgestelde ETS-prijs EUR 60,78 (lager dan het tarief van 41,75: ETS-installaties betaalden in 2022 geen heffing)"
+ETS_PRICE_FIXED: dict[int, Value] = {2022: Value(60.78, SOURCED, NEA_ETS_2022)}
+_ETS_PRICE_UNKNOWN = "ETS-prijs voor dit jaar niet vastgelegd (NEa-publicatie nog niet ingevoerd)"
+_NO_ETS_PRICE = Value(0.0, RULE, "buiten het EU ETS: geen ETS-prijs in mindering op het tarief (DOMAIN.md §2)")
+
+BP_2026_AVI = BP_2026 + " (AVI's)"
+AVI_FIRST_YEAR, AVI_LAST_YEAR = 2026, 2033
+AVI_TARIFF: dict[int, Value] = {2030: Value(295.0, SOURCED, BP_2026_AVI + ": tarief stijgt naar EUR 295/t in 2030")}
+AVI_CORRECTION: dict[int, Value] = {
+    2033: Value(0.0, SOURCED, BP_2026_AVI + ": correctiefactor daalt tot 0 in 2033"),
+}
+_AVI_TARIFF_GAP = BP_2026_AVI + ": tarief in de jaren vóór 2030 niet gebrond (stijgend naar 295 in 2030)"
+_AVI_CORRECTION_GAP = BP_2026_AVI + ": pad van de correctiefactor vóór 2033 niet gebrond (daalt tot 0 in 2033)"
+_AVI_RF = Value(1.0, ASSUMED, BP_2026_AVI + ": dispensatierechten = eigen basis × correctiefactor (aangenomen: geen aparte reductiefactor)")
+
+
+def normalise_kind(kind: str | None) -> str:
+    """The levy kind of an installation (``ets``, ``waste_incinerator``, ``n2o``); unknown names are refused."""
+    key = (kind or "").strip().lower()
+    if key not in _KIND_ALIASES:
+        raise ValueError(f"onbekende installatiesoort {kind!r} voor de heffing; kies uit {', '.join(KINDS)}")
+    return _KIND_ALIASES[key]
+
+
+def ets_price_fixed_provenance(year: int) -> Value:
+    """The EU ETS price the NEa fixed for ``year`` for the levy, or unknown."""
+    return ETS_PRICE_FIXED.get(int(year), Value(math.nan, UNKNOWN, _ETS_PRICE_UNKNOWN))
+
+
+def ets_price_fixed(year: int) -> float:
+    return ets_price_fixed_provenance(year).value
+
+
+def _governing(year: int, regime: str | None) -> Regime | None:
+    for r in _chain(regime):
+        if year >= r.first_year:
+            return r
+    return None
+
+
+def _avi_regime_applies(year: int, regime: str | None) -> bool:
+    governing = _governing(year, regime)
+    return governing is not None and governing.code == "2026" and year >= AVI_FIRST_YEAR
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """The levy parameters of one installation kind in one year under one regime, each with provenance."""
+
+    kind: str
+    year: int
+    regime: str
+    reduction_factor: Value
+    correction_factor: Value | None  # AVI's under the 2026 regime only
+    tariff: Value
+    ets_price: Value
+
+
+def parameters(year: int, regime: str | None = None, kind: str = ETS) -> Parameters:
+    year, kind = int(year), normalise_kind(kind)
+    code = regime or LATEST_REGIME
+    _chain(code)  # validates
+    if kind == WASTE_INCINERATOR and _avi_regime_applies(year, code):
+        tariff_v = AVI_TARIFF.get(year, Value(math.nan, UNKNOWN, _AVI_TARIFF_GAP if year < 2030 else "buiten het gebronde pad"))
+        if year > AVI_LAST_YEAR:
+            correction = Value(math.nan, UNKNOWN, "na 2033 niet gebrond")
+        else:
+            correction = AVI_CORRECTION.get(year, Value(math.nan, UNKNOWN, _AVI_CORRECTION_GAP))
+        return Parameters(kind, year, code, _AVI_RF, correction, tariff_v, _NO_ETS_PRICE)
+    ets_price = ets_price_fixed_provenance(year) if kind == ETS else _NO_ETS_PRICE
+    return Parameters(kind, year, code, reduction_factor_provenance(year, code), None, tariff_provenance(year, code), ets_price)
+
+
+def _nl(x: float, decimals: int = 3) -> str:
+    """A factor the Dutch way: 0,667; 1,2."""
+    text = f"{x:.{decimals}f}".rstrip("0").rstrip(".") if decimals else f"{x:.0f}"
+    return text.replace(".", ",")
+
+
+@dataclass(frozen=True)
+class InstallationLevy:
+    """Dispensation rights and levy due of one installation in one year: NaN (with its reason) where unknown."""
+
+    params: Parameters
+    dispensation_rights_t: float
+    basis: str
+    emissions_t: float | None
+    levy_per_t_eur: float
+    levy_due_eur: float
+    unknown: tuple[str, ...]
+
+    def as_dict(self) -> dict:
+        p = self.params
+        def fin(v, digits=2):
+            return None if v is None or not math.isfinite(v) else round(float(v), digits)
+
+        return {
+            "kind": p.kind,
+            "year": p.year,
+            "regime": p.regime,
+            "dispensation_rights_t": fin(self.dispensation_rights_t),
+            "dispensation_rights_basis": self.basis,
+            "reduction_factor": fin(p.reduction_factor.value, 4),
+            "reduction_factor_source": f"{p.reduction_factor.label}: {p.reduction_factor.source}",
+            "correction_factor": None if p.correction_factor is None else fin(p.correction_factor.value, 4),
+            "correction_factor_source": None if p.correction_factor is None else f"{p.correction_factor.label}: {p.correction_factor.source}",
+            "tariff_eur_per_t": fin(p.tariff.value),
+            "tariff_source": f"{p.tariff.label}: {p.tariff.source}",
+            "ets_price_eur_per_t": fin(p.ets_price.value),
+            "ets_price_source": f"{p.ets_price.label}: {p.ets_price.source}",
+            "emissions_t": fin(self.emissions_t),
+            "levy_due_eur": fin(self.levy_due_eur),
+            "unknown": list(self.unknown),
+        }
+
+
+def installation_levy(
+    kind: str,
+    year: int,
+    regime: str | None = None,
+    *,
+    benchmark_t: float | None = None,
+    benchmark_basis: str = "",
+    rights_t: float | None = None,
+    rights_basis: str = "",
+    emissions_t: float | None = None,
+) -> InstallationLevy:
+    """DPR = entered rights, else benchmark × reduction factor (× AVI correction factor); levy due from it.
+
+    ``rights_t`` (an NEa figure) overrides ``benchmark_t``. Without either, the rights are unknown; so is the
+    levy, except when the levy per tonne is known to be zero (ETS price above the tariff, as in 2022).
+    """
+    p = parameters(year, regime, kind)
+    unknown: list[str] = []
+    factor = p.reduction_factor.value * (1.0 if p.correction_factor is None else p.correction_factor.value)
+    if rights_t is not None:
+        dpr, basis = float(rights_t), rights_basis or "ingevoerd"
+    elif benchmark_t is not None:
+        if p.correction_factor is not None and p.correction_factor.value == 0.0:
+            dpr, basis = 0.0, f"{benchmark_basis} × correctiefactor 0 ({p.year})"
+        elif math.isnan(factor):
+            dpr, basis = math.nan, f"{benchmark_basis} × onbekende factor"
+            unknown.append(f"factor onbekend: {(p.correction_factor if p.correction_factor is not None and math.isnan(p.correction_factor.value) else p.reduction_factor).source}")
+        else:
+            label = _nl(p.reduction_factor.value)
+            if p.correction_factor is not None:
+                label = f"correctiefactor {_nl(p.correction_factor.value)}"
+            dpr, basis = float(benchmark_t) * factor, f"{benchmark_basis} × {label}"
+    else:
+        dpr, basis = math.nan, "onbekend"
+        unknown.append(
+            "geen basis voor de dispensatierechten: voor ETS-installaties de vrije toewijzing, voor N2O- en "
+            "AVI-installaties een eigen basis (voer het NEa-cijfer in)"
+        )
+    rate = p.tariff.value - p.ets_price.value
+    if math.isnan(p.tariff.value):
+        unknown.append(f"tarief onbekend: {p.tariff.source}")
+    if math.isnan(p.ets_price.value):
+        unknown.append(f"ETS-prijs onbekend: {p.ets_price.source}")
+    rate = max(0.0, rate) if not math.isnan(rate) else math.nan
+    if emissions_t is None:
+        due = math.nan
+        unknown.append(f"geen geverifieerde emissies voor {p.year}")
+    elif rate == 0.0:
+        due = 0.0  # nothing to pay per tonne, whatever the rights are
+    elif math.isnan(dpr) or math.isnan(rate):
+        due = math.nan
+    else:
+        due = max(0.0, float(emissions_t) - dpr) * rate
+    return InstallationLevy(p, dpr, basis, None if emissions_t is None else float(emissions_t), rate, due, tuple(unknown))

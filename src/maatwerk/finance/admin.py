@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from maatwerk.core.locking import VersionedAdmin
 
-from .models import BusinessCase, PriceDeck, PricePoint, Project
+from .models import BusinessCase, DispensationRightsEntry, PriceDeck, PricePoint, Project
 
 
 class PricePointInline(admin.TabularInline):
@@ -29,3 +29,16 @@ class ProjectAdmin(VersionedAdmin, admin.ModelAdmin):
 class BusinessCaseAdmin(VersionedAdmin, admin.ModelAdmin):
     list_display = ("project", "start_year", "lifetime_years", "illustrative", "updated_at")
     search_fields = ("project__name", "project__trajectory__company__name")
+
+
+@admin.register(DispensationRightsEntry)
+class DispensationRightsEntryAdmin(admin.ModelAdmin):
+    list_display = ("installation", "year", "regime", "rights_t", "source", "recorded_by", "recorded_at")
+    list_filter = ("year", "regime")
+    search_fields = ("installation__eutl_id", "installation__name", "source")
+    readonly_fields = ("recorded_by", "recorded_at")
+    raw_id_fields = ("installation",)
+
+    def save_model(self, request, obj, form, change):
+        obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)

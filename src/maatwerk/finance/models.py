@@ -198,3 +198,40 @@ def capex_problem(schedule) -> str | None:
         if problem:
             return f"Investering in jaar {year}: {problem}; geef een niet-lege lijst van niet-negatieve bedragen in EUR, ten hoogste 100 miljard per jaar."
     return None
+
+
+class DispensationRightsEntry(models.Model):
+    """Dispensation rights of one installation in one year as entered from a source (an NEa figure).
+
+    Overrides the default proxy (free allocation × reduction factor); for N2O and incinerator installations it
+    is their own base. ``regime`` empty: the figure holds whatever regime is asked (the source does not say)."""
+
+    installation = models.ForeignKey("registry.Installation", verbose_name=_("installatie"), on_delete=models.CASCADE, related_name="dispensation_rights")
+    year = models.PositiveSmallIntegerField(_("jaar"))
+    regime = models.CharField(_("heffingsregime"), max_length=10, blank=True, help_text=_("Leeg: geldt voor elk regime."))
+    rights_t = models.FloatField(_("dispensatierechten (t)"), validators=[Bounded(*bounds.TONNES)])
+    source = models.TextField(_("bron"), help_text=_("Bijv. NEa-beschikking of -publicatie, met datum."))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(_("vastgelegd op"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("dispensatierechten (ingevoerd)")
+        verbose_name_plural = _("dispensatierechten (ingevoerd)")
+        ordering = ["installation", "year", "regime"]
+        constraints = [models.UniqueConstraint(fields=["installation", "year", "regime"], name="dpr_entry_unique_year_regime")]
+
+    def __str__(self) -> str:
+        return f"{self.installation.eutl_id} {self.year}: {self.rights_t:,.0f} t"
+
+    def clean(self):
+        from maatwerk.engine import levy
+
+        errors = {}
+        if self.regime and self.regime not in levy.REGIMES:
+            errors["regime"] = _("Onbekend heffingsregime %(r)s; kies uit %(c)s.") % {"r": self.regime, "c": ", ".join(levy.REGIMES)}
+        if self.year is not None and not 2021 <= self.year <= 2050:
+            errors["year"] = _("Het jaar ligt tussen 2021 (begin van de heffing) en 2050.")
+        if not (self.source or "").strip():
+            errors["source"] = _("Geef de bron van het cijfer (bijv. de NEa-beschikking met datum).")
+        if errors:
+            raise ValidationError(errors)

@@ -53,6 +53,9 @@ class Evaluation:
     dispensation_rights_t: list[float] = field(default_factory=list)
     additional_t: list[float] = field(default_factory=list)
     additional_target_t: float | None = None
+    additional_basis: str | None = None  # "berekend" (from inputs) or "gepubliceerd" (the agreement's figure)
+    additional_source: str = ""  # what the figure rests on (inputs or the published source)
+    dispensation_rights_basis: str = ""
     per_tonne: dict = field(default_factory=dict)
     instruments: list = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
@@ -79,6 +82,8 @@ class Evaluation:
             "target_year": p.target_year,
             "co2_reduction_t": p.co2_reduction_t,
             "additional_reduction_t": _r(self.additional_target_t),
+            "additional_reduction_basis": self.additional_basis,
+            "additional_reduction_source": self.additional_source,
             "additional_reduction_public_t": p.additional_reduction_public_t,
             "support_max_eur": p.support_max_eur,
             "support_per_tonne_eur": _r(self.per_tonne.get("annual")),
@@ -124,13 +129,46 @@ def default_deck() -> PriceDeck | None:
 
 
 def _dpr_path(project: Project, years: np.ndarray, regime: str) -> np.ndarray | None:
-    """Dispensation rights per year: the entered target-year level scaled by the reduction factor."""
-    if project.dispensation_rights_t is None:
-        return None
-    rf_target = levy.reduction_factor(project.target_year, regime)
-    if np.isnan(rf_target):
-        return None
-    return project.dispensation_rights_t * levy.reduction_factor(years, regime) / rf_target
+    """Dispensation rights per year: a level entered on the project (scaled by the reduction factor), else the
+    company's installations' rights from the registry and entered NEa figures (:mod:`.levy_inputs`)."""
+    return _dpr_path_and_basis(project, years, regime)[0]
+
+
+def _dpr_path_and_basis(project: Project, years: np.ndarray, regime: str) -> tuple[np.ndarray | None, str]:
+    if project.dispensation_rights_t is not None:
+        rf_target = levy.reduction_factor(project.target_year, regime)
+        if np.isnan(rf_target):
+            return None, ""
+        path = project.dispensation_rights_t * levy.reduction_factor(years, regime) / rf_target
+        return path, f"ingevoerd bij het project: {project.dispensation_rights_t:,.0f} t in {project.target_year}, geschaald met de reductiefactor".replace(",", ".")
+    from .levy_inputs import company_rights_path
+
+    totals, bases = company_rights_path(project.trajectory.company, [int(y) for y in np.atleast_1d(years)], regime)
+    path = np.asarray(totals, dtype=float)
+    if not bases or np.all(np.isnan(path)):
+        return None, ""
+    return path, bases[-1]
+
+
+def _baseline(project: Project) -> tuple[float | None, str]:
+    """Emissions before the project: as entered, else the registry's verified emissions of a one-year baseline."""
+    if project.baseline_emissions_t is not None:
+        return project.baseline_emissions_t, "ingevoerd bij het project"
+    period = (project.baseline_period or "").strip()
+    if period.isdigit() and len(period) == 4:
+        from .levy_inputs import company_verified_emissions
+
+        value = company_verified_emissions(project.trajectory.company, int(period))
+        if value is not None:
+            return value, f"geverifieerde emissies {period} uit het register"
+    return None, ""
+
+
+def _regime(project: Project, regime: str | None) -> str:
+    regime = regime or project.levy_regime or levy.LATEST_REGIME
+    if regime not in levy.REGIMES:
+        raise ValueError(f"onbekend heffingsregime {regime!r}; kies uit {', '.join(levy.REGIMES)}")
+    return regime
 
 
 def evaluate(
@@ -141,7 +179,7 @@ def evaluate(
     capex_scale: float = 1.0,
 ) -> Evaluation:
     """Evaluate ``project``; ``price_scale`` and ``capex_scale`` multiply inputs (for sensitivities)."""
-    regime = regime or project.levy_regime or levy.LATEST_REGIME
+    regime = _regime(project, regime)
     deck = deck or project.decision_deck or default_deck()
     ev = Evaluation(project=project, deck=deck, regime=regime)
     with np.errstate(all="ignore"):  # an overflow gives inf/NaN, found and reported below, never an exception
@@ -197,40 +235,71 @@ def _drop_uncomputable(ev: Evaluation) -> None:
 def additional_at_target(project: Project, regime: str | None = None) -> float | None:
     """The additional reduction in the target year exactly as :func:`evaluate` finds it, without the
     business case and the price deck (for totals over many projects)."""
-    regime = regime or project.levy_regime or levy.LATEST_REGIME
+    regime = _regime(project, regime)
     ev = Evaluation(project=project, deck=None, regime=regime)
     _public_figures(ev, project, regime)
     return ev.additional_target_t
 
 
 def _public_figures(ev: Evaluation, project: Project, regime: str) -> None:
-    """Additionality against the levy's dispensation rights, and support per tonne: public inputs only."""
+    """Additionality against the levy's dispensation rights, and support per tonne: public inputs only.
+
+    Computed from inputs where they allow it; else the published figure of the agreement with its source, and only
+    under the regime the decision used (the figure was measured against that path); never a back-solved input."""
     reduction = project.co2_reduction_t
-    before = project.baseline_emissions_t
+    before, before_basis = _baseline(project)
     path_years = np.arange(2021, 2031)
     ev.path_years = path_years.tolist()
-    dpr = _dpr_path(project, path_years, regime)
+    dpr, dpr_basis = _dpr_path_and_basis(project, path_years, regime)
     if before is not None and reduction is not None:
         ev.emissions_before_t, ev.emissions_after_t = before, before - reduction
         if dpr is not None:
             ev.dispensation_rights_t = [float(v) for v in dpr]
+            ev.dispensation_rights_basis = dpr_basis
             additional = levy.additional_reduction_t(before, reduction, dpr)
             ev.additional_t = [float(v) for v in additional]
             target = min(project.target_year, 2030)
             ev.additional_target_t = float(additional[list(path_years).index(target)]) if target in path_years else None
     ev.additional_target_t = _finite(ev.additional_target_t)
-    if ev.additional_target_t is None:
-        if project.additional_reduction_public_t is not None:
-            ev.additional_target_t = project.additional_reduction_public_t
-            ev.note("Additionele reductie: het publieke cijfer van de afspraak (geen dispensatierechten of referentie-emissies ingevoerd).", confidential=False)
-        else:
-            ev.note("Additionele reductie onbekend: voer referentie-emissies en dispensatierechten in.", confidential=False)
+    if ev.additional_target_t is not None:
+        ev.additional_basis = "berekend"
+        ev.additional_source = f"emissies vóór: {before_basis}; dispensatierechten: {dpr_basis}"
+        ev.note(f"Additionele reductie berekend uit invoer ({regime}): emissies vóór {before_basis}; dispensatierechten {dpr_basis}.", confidential=False)
+    elif project.additional_reduction_public_t is not None and regime == (project.levy_regime or levy.LATEST_REGIME):
+        ev.additional_target_t = project.additional_reduction_public_t
+        ev.additional_basis = "gepubliceerd"
+        ev.additional_source = project.public_source
+        ev.note(f"Additionele reductie: gepubliceerd cijfer van de afspraak (regime {regime}), niet berekend: de invoer ontbreekt. Bron: {project.public_source}", confidential=False)
+    elif project.additional_reduction_public_t is not None:
+        ev.note(f"Additionele reductie onder regime {regime} onbekend: het gepubliceerde cijfer geldt voor regime {project.levy_regime}, en de invoer voor een berekening ontbreekt.", confidential=False)
+    else:
+        ev.note("Additionele reductie onbekend: voer referentie-emissies en dispensatierechten in (of de vrije toewijzing in het register).", confidential=False)
     support = project.support_max_eur
     if support is not None:
         for key, tonnes in (("annual", reduction or 0), ("additional", ev.additional_target_t or 0)):
             value = _finite(finance.support_per_tonne(support, tonnes))
             if value is not None:
                 ev.per_tonne[key] = value
+
+
+def additionality_by_regime(project: Project) -> list[dict]:
+    """Per regime: the additional reduction computed from inputs (or None), the regime of the decision marked,
+    and the published figure with its source beside it (public inputs only)."""
+    rows = []
+    decision = project.levy_regime or levy.LATEST_REGIME
+    for r in levy.regimes():
+        ev = Evaluation(project=project, deck=None, regime=r["code"])
+        with np.errstate(all="ignore"):
+            _public_figures(ev, project, r["code"])
+        target = min(project.target_year, 2030)
+        dpr = ev.dispensation_rights_t[ev.path_years.index(target)] if ev.dispensation_rights_t and target in ev.path_years else None
+        rows.append({
+            "regime": r["code"], "name": r["name"], "decision": r["code"] == decision,
+            "computed_t": ev.additional_target_t if ev.additional_basis == "berekend" else None,
+            "dispensation_rights_t": _finite(dpr), "basis": ev.additional_source if ev.additional_basis == "berekend" else "",
+            "published_t": project.additional_reduction_public_t if r["code"] == decision else None,
+        })
+    return rows
 
 
 def _business_case(ev: Evaluation, bc, deck: PriceDeck, regime: str, price_scale: dict, capex_scale: float) -> None:
@@ -245,11 +314,12 @@ def _business_case(ev: Evaluation, bc, deck: PriceDeck, regime: str, price_scale
     reduction = project.co2_reduction_t or 0.0
     avoided_levy = np.zeros((len(paths.scenarios), len(operating)))
     dpr = _dpr_path(project, operating, regime)
-    if dpr is not None and project.baseline_emissions_t is not None:
+    before_t = ev.emissions_before_t
+    if dpr is not None and before_t is not None:
         tariffs = levy.tariff(operating, regime)
         known = ~np.isnan(tariffs) & ~np.isnan(dpr)
-        before = levy.levy_due_eur(project.baseline_emissions_t, dpr, tariffs, prices["ets_eur_per_t"])
-        after = levy.levy_due_eur(project.baseline_emissions_t - reduction, dpr, tariffs, prices["ets_eur_per_t"])
+        before = levy.levy_due_eur(before_t, dpr, tariffs, prices["ets_eur_per_t"])
+        after = levy.levy_due_eur(before_t - reduction, dpr, tariffs, prices["ets_eur_per_t"])
         avoided_levy = np.where(known, before - after, 0.0)
         if not known.all():
             # the operating years come from the business case: confidential

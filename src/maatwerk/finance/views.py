@@ -14,7 +14,7 @@ from .decks import find_deck
 from .forms import BusinessCaseForm, ProjectForm
 from .models import BusinessCase, PriceDeck, Technique
 from .selectors import visible_projects
-from .services import evaluate, sensitivity
+from .services import additionality_by_regime, evaluate, sensitivity
 
 
 @login_required
@@ -87,6 +87,7 @@ def project_detail(request, pk):
         "regimes": levy.regimes(),
         "techniques": dict(Technique.choices),
         "additional_rows": list(zip(ev.path_years, ev.dispensation_rights_t, ev.additional_t)),
+        "regime_rows": additionality_by_regime(project),
     }
     if ev.emissions_before_t is not None and ev.dispensation_rights_t:
         n = len(ev.path_years)
