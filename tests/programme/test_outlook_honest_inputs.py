@@ -86,8 +86,12 @@ def test_the_published_figure_is_used_as_a_range_and_the_basis_is_named(demo, mo
     anqore = _by_name(summary, "AnQore")
     assert anqore["additional_basis"] == "published"
     assert anqore["additional_low_t"] == anqore["additional_high_t"] == anqore["additional_t"] == 101_000
-    # a project without a published figure whose levy computation is known is counted from the levy
+    # a project without a published figure is unknown while its levy computation is, and counted from
+    # the levy once that is known
+    _levy_known_for_nobian(monkeypatch, None)
+    summary, _ = services.run_outlook(trials=2000, seed=0)
     assert _by_name(summary, "Nobian")["additional_basis"] == "unknown"
+    monkeypatch.undo()
     _levy_known_for_nobian(monkeypatch, 150_000)
     summary, _ = services.run_outlook(trials=2000, seed=0)
     row = _by_name(summary, "Nobian")
