@@ -3,7 +3,9 @@ are confidential by type (issue 12, H2, H3, M8).
 
 Existing documents were recorded before the review step existed: they count as accepted. Their
 originator is the company when a company user uploaded them, otherwise it follows the type.
-Rows of a confidential type become confidential (and so unpublished) before the constraint is added.
+Rows of a confidential type become confidential (and so unpublished) here; the constraints follow in
+0003, a transaction of their own: PostgreSQL refuses to alter a table with trigger events still
+pending from the rows just updated.
 """
 
 from django.conf import settings
@@ -68,16 +70,4 @@ class Migration(migrations.Migration):
             field=models.CharField(choices=[('transition', 'Faseovergang'), ('edit', 'Wijziging'), ('document', 'Document'), ('amvi_advice', 'AMVI-advies'), ('amvi_response', 'Reactie op AMVI-punt'), ('parliament', 'Kamer geïnformeerd'), ('note', 'Notitie'), ('review', 'Documentbeoordeling')], max_length=20, verbose_name='soort'),
         ),
         migrations.RunPython(forward, migrations.RunPython.noop),
-        migrations.AddConstraint(
-            model_name='document',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('doc_type__in', ['business_case', 'due_diligence', 'negotiation']), _negated=True), ('confidentiality', 'confidential'), _connector='OR'), name='confidential_by_type'),
-        ),
-        migrations.AddConstraint(
-            model_name='document',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('published', True), _negated=True), ('status', 'accepted'), _connector='OR'), name='only_accepted_documents_published'),
-        ),
-        migrations.AddConstraint(
-            model_name='document',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'rejected'), _negated=True), models.Q(('review_reason', ''), _negated=True), _connector='OR'), name='rejection_has_reason'),
-        ),
     ]
