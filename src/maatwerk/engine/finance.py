@@ -139,8 +139,11 @@ def _irr_block(block: np.ndarray, ct: np.ndarray, tol: float, max_iter: int) -> 
         return _irr_one_sign_change(ct, sign_lo, tol, max_iter)
     if one_change.any():
         out[one_change] = _irr_one_sign_change(np.compress(one_change, ct, axis=1), sign_lo[one_change], tol, max_iter)
+    if several.all():
+        return _irr_several_sign_changes(block, ct, tol, max_iter)
     if several.any():
-        out[several] = _irr_several_sign_changes(block[several], np.compress(several, ct, axis=1), tol, max_iter)
+        rows = np.flatnonzero(several)
+        out[rows] = _irr_several_sign_changes(block, np.take(ct, rows, axis=1), tol, max_iter, rows)
     return out
 
 
@@ -281,9 +284,10 @@ def _several_grid(periods: int) -> tuple[np.ndarray, np.ndarray, int]:
     return u, both, len(positive_rates)
 
 
-def _irr_several_sign_changes(rows: np.ndarray, ct: np.ndarray, tol: float, max_iter: int) -> np.ndarray:
+def _irr_several_sign_changes(block: np.ndarray, ct: np.ndarray, tol: float, max_iter: int, rows=None) -> np.ndarray:
     """numpy-financial's rule (of the real roots with rate > −1 the rate closest to zero) for flows
-    ``ct`` (T, m) with two or more sign changes, vectorised; ``rows`` is the same block (m, T).
+    ``ct`` (T, m) with two or more sign changes, vectorised; they are the rows ``rows`` (default: all)
+    of ``block`` (B, T).
 
     1. The NPV of every flow on the grid of :func:`_several_grid` (one matrix product).
     2. From rate 0 outwards, the first sign change on the side of positive rates and on the side of
@@ -315,10 +319,12 @@ def _irr_several_sign_changes(rows: np.ndarray, ct: np.ndarray, tol: float, max_
     r_near = np.minimum(np.abs(r_grid[:-1]), np.abs(r_grid[1:]))  # |rate| range of each interval
     r_far = np.maximum(np.abs(r_grid[:-1]), np.abs(r_grid[1:]))
 
-    left = change[:zero][::-1]  # positive rates, from rate 0 outwards
-    has_p, k_p = left.any(axis=0), zero - 1 - left.argmax(axis=0)
-    right = change[zero:]
-    has_n, k_n = right.any(axis=0), zero + right.argmax(axis=0)
+    # the first sign change from rate 0 outwards, on either side: the largest k < zero with a change
+    # (weights 1 … zero), and the smallest k ≥ zero (weights K − k), by one maximum over k each
+    k_p = (change[:zero] * _weights(zero, 0)[:, None]).max(axis=0).astype(np.intp) - 1
+    k_n = len(u) - (change[zero:] * _weights(len(u) - 1 - zero, 1)[:, None]).max(axis=0).astype(np.intp)
+    has_p, has_n = k_p >= 0, k_n < len(u) - 1
+    k_p, k_n = np.maximum(k_p, 0), np.minimum(k_n, len(u) - 2)
     inf = np.inf
     p_near, p_far = np.where(has_p, r_near[k_p], inf), np.where(has_p, r_far[k_p], inf)
     n_near, n_far = np.where(has_n, r_near[k_n], inf), np.where(has_n, r_far[k_n], inf)
@@ -345,7 +351,7 @@ def _irr_several_sign_changes(rows: np.ndarray, ct: np.ndarray, tol: float, max_
     # at the right end), nearer to zero than that root: a double root or a pair of roots may hide there
     away = positive == (D > 0)  # |NPV| rises with u at the grid point
     inner = ~change & ~away[:-1] & away[1:]
-    kd, cd = np.nonzero(inner)
+    kd, cd = np.divmod(np.flatnonzero(inner), m)
     relevant = r_near[kd] < nearest[cd]
     kd, cd = kd[relevant], cd[relevant]
     toward = np.where(positive[kd, cd], 1.0, -1.0)
@@ -365,9 +371,12 @@ def _irr_several_sign_changes(rows: np.ndarray, ct: np.ndarray, tol: float, max_
     far = np.flatnonzero(nearest > min(r_grid[0], -r_grid[-1]))
     if len(far):
         cf = np.take(c, far, axis=1)
-        nonzero = cf != 0
-        lo = nonzero.argmax(axis=0)
-        hi = periods - 1 - nonzero[::-1].argmax(axis=0)
+        if (cf[0] != 0).all() and (cf[-1] != 0).all():
+            lo, hi = np.zeros(len(far), dtype=np.intp), np.full(len(far), periods - 1)
+        else:
+            nonzero = cf != 0
+            lo = nonzero.argmax(axis=0)
+            hi = periods - 1 - nonzero[::-1].argmax(axis=0)
         ar = np.arange(len(far))
         outside = powers[[0, -1]] @ np.abs(cf)
         empty_p = 2 * np.abs(cf[lo, ar]) * np.exp(lo * u[0]) > outside[0] * (1 + 1e-12)
@@ -375,8 +384,18 @@ def _irr_several_sign_changes(rows: np.ndarray, ct: np.ndarray, tol: float, max_
         undecided[far] |= ((nearest[far] > r_grid[0]) & ~empty_p) | ((nearest[far] > -r_grid[-1]) & ~empty_n)
 
     if undecided.any():
-        result[undecided] = _irr_companion(rows[undecided])
+        which = np.flatnonzero(undecided)
+        result[which] = _irr_companion(block[which if rows is None else rows[which]])
     return result
+
+
+@functools.lru_cache(maxsize=64)
+def _weights(count: int, descending: int) -> np.ndarray:
+    """1 … count (ascending), or count + 1 … 2 (descending), as small integers."""
+    w = np.arange(1, count + 1, dtype=np.int16)
+    w = w[::-1] + 1 if descending else w
+    w.setflags(write=False)
+    return w
 
 
 def _refine(c, a, b, fa, fb, tol: float, max_iter: int, slopes=None) -> tuple[np.ndarray, np.ndarray]:
