@@ -228,14 +228,20 @@ def _newton_in_bracket(ct, sign, a, b, u, tol: float, max_iter: int, slope: np.n
             v = np.exp(u)
             f, df = _horner(ct, v)
             F = sign * f
-            a = np.where((F > 0) | (np.isnan(F) & (u <= 0)), u, a)
-            b = np.where((F < 0) | (np.isnan(F) & (u > 0)), u, b)
+            overflow = np.isnan(F)
+            if overflow.any():
+                a = np.where((F > 0) | (overflow & (u <= 0)), u, a)
+                b = np.where((F < 0) | (overflow & (u > 0)), u, b)
+            else:
+                a = np.where(F > 0, u, a)
+                b = np.where(F < 0, u, b)
             step = F / (sign * v * df)
             scale = tol * np.maximum(1.0, np.abs(u))
             # converged: this step is below tol, or in the quadratic regime the error after it is
             # (|step| / |previous step|)² × |step| and that is below tol
-            converged = (F == 0) | (np.abs(step) <= scale) | (b - a <= tol)
-            converged |= newton_before & (np.abs(step) ** 3 <= scale * last_step**2 * 0.1)
+            size = np.abs(step)
+            converged = (F == 0) | (size <= scale) | (b - a <= tol)
+            converged |= newton_before & (size * size * size <= scale * last_step * last_step * 0.1)
             u_new = u - step
             bisect = ~converged & (
                 ~np.isfinite(u_new) | (u_new <= a) | (u_new >= b) | (np.abs(2 * step) > np.abs(step_before))
@@ -243,13 +249,14 @@ def _newton_in_bracket(ct, sign, a, b, u, tol: float, max_iter: int, slope: np.n
             u_new = np.where(bisect, 0.5 * (a + b), u_new)
             step_before, last_step = last_step, np.where(bisect, 0.5 * (b - a), step)
             newton_before = ~bisect
-            fresh = converged & ~done
-            result[cols[fresh]] = np.where(F[fresh] == 0, u[fresh], u_new[fresh])
+            fresh = np.flatnonzero(converged & ~done)
+            at = cols[fresh]
+            result[at] = np.where(F[fresh] == 0, u[fresh], u_new[fresh])
             if slope is not None:
-                slope[cols[fresh]] = (v * df)[fresh]
+                slope[at] = v[fresh] * df[fresh]
             done |= converged
             u = np.where(done, u, u_new)
-            n_open = int((~done).sum())
+            n_open = len(done) - int(np.count_nonzero(done))
             if n_open == 0:
                 break
             if 3 * n_open <= 2 * len(cols):
@@ -425,7 +432,7 @@ def _cubic_root(f0, f1, d0, d1, t):
     Newton's method from ``t``; NaN where it leaves the interval."""
     A = 2 * f0 + d0 - 2 * f1 + d1
     B = -3 * f0 - 2 * d0 + 3 * f1 - d1
-    for _ in range(4):
+    for _ in range(3):
         t = t - (((A * t + B) * t + d0) * t + f0) / ((3 * A * t + 2 * B) * t + d0)
     return np.where((t > 0) & (t < 1), t, np.nan)
 
