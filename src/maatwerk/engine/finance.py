@@ -300,16 +300,18 @@ def _irr_several_sign_changes(block: np.ndarray, ct: np.ndarray, tol: float, max
     2. From rate 0 outwards, the first sign change on the side of positive rates and on the side of
        negative rates bracket the candidates; the bracket nearer to zero (in |rate|) is refined, both
        where their |rate| ranges overlap (:func:`_newton_in_bracket`).
-    3. A local minimum of |NPV| between grid points, nearer to zero than that root, may hide a double
-       root or a pair of roots: where a parabola through the three grid values dips below half the
-       smallest, that value is below a quarter of its neighbours or at noise level, the stretch is
-       sampled finely (:func:`_examine_dips`); a sign change found there is a candidate as well.
+    3. An interval without a sign change, nearer to zero than that root, in which |NPV| falls at the
+       left end and rises at the right end (the slopes come from the same matrix product) has a
+       minimum inside that may hide a double root or a pair of roots: where the cubic through the
+       values and slopes at its ends comes below half the smaller value, a value is at noise level,
+       or the interval is too wide for a cubic, it is sampled finely (:func:`_examine_dips`); a sign
+       change found there is a candidate as well. So is a bracket whose root's slope differs from
+       the secant by more than 8× (three roots in it): it is sampled finely too.
     4. A row goes to numpy-financial's own eigenvalue method (:func:`_irr_companion`) where this
-       cannot decide: a sharp dip on the fine samples too; a root whose slope differs from its
-       bracket's secant by more than 8× (three roots in one bracket, a tangency); a grid value of
-       exactly 0 at a bracket; two candidates equally far from zero; no root nearer to zero than the
-       end of the grid while the region beyond it cannot be shown empty (the first, resp. last,
-       nonzero flow outweighs the sum of all others there, so it has no root).
+       cannot decide: a sharp dip or a possible touch of zero on the fine samples; a root still not
+       clean; a grid value of exactly 0 at a bracket; two candidates equally far from zero; no root
+       nearer to zero than the end of the grid while the region beyond it cannot be shown empty
+       (the first, resp. last, nonzero flow outweighs the sum of all others there, so it has no root).
     """
     periods, m = ct.shape
     u, both, zero = _several_grid(periods)
