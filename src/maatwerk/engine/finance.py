@@ -7,12 +7,17 @@ IRR: for flows with exactly one sign change (the usual invest-then-earn project)
 ``Σ_t cf[t] v^t`` in ``v = 1 / (1 + r)`` has exactly one positive root (Descartes' rule of signs).
 It is found for all scenarios at once, in cache-sized blocks, by Newton's method in ``ln v`` started
 from a bracket read off the NPV on a fixed grid of rates (one matrix product) and safeguarded by
-bisection inside Cauchy's bounds on the roots. Flows with two or more sign changes may have several
-IRRs: for those numpy-financial's own rule applies, batched (eigenvalues of the companion matrix; of
-the real roots ``v > 0`` the rate closest to zero). No sign change, or non-finite flows: NaN.
+bisection inside Cauchy's bounds on the roots. Flows with two or more sign changes (maintenance,
+decommissioning) may have several IRRs: numpy-financial's rule applies (of the real roots with
+rate > −1 the one closest to zero), found by bracketing on a denser grid and refining all rows at
+once (:func:`_irr_several_sign_changes`); only rows the grid cannot decide (a double root, roots
+closer together than the grid sees) take numpy-financial's own route, the eigenvalues of the
+companion matrix. No root, no sign change, or non-finite flows: NaN.
 """
 
 from __future__ import annotations
+
+import functools
 
 import numpy as np
 
@@ -33,13 +38,51 @@ def discount_factors(rate, periods: int) -> np.ndarray:
 def npv(rate, cashflows):
     """NPV = Σ_t cf[t] / (1 + rate)^t, t = 0 first (numpy-financial's npv).
 
-    A scalar rate discounts all scenarios with one matrix-vector product (memory-bound).
+    A scalar rate discounts all scenarios with one matrix-vector product (memory-bound); a rate per
+    scenario (``rate`` of the shape of the scenario axes) goes through :func:`_npv_per_scenario`;
+    other shapes broadcast against the scenario axes.
     """
     cf = _flows(cashflows)
     r = np.asarray(rate, dtype=float)
     if r.ndim == 0:
         return cf @ discount_factors(r, cf.shape[-1])
+    if cf.ndim >= 2 and r.shape == cf.shape[:-1]:
+        return _npv_per_scenario(r.reshape(-1), cf.reshape(-1, cf.shape[-1])).reshape(r.shape)
     return np.sum(cf * discount_factors(r, cf.shape[-1]), axis=-1)
+
+
+NPV_BLOCK_VALUES = 1 << 17  # discount factors per block (1 MB): the block stays in the CPU cache
+
+
+def _npv_per_scenario(rate: np.ndarray, cf: np.ndarray) -> np.ndarray:
+    """NPV of flows ``cf`` (n, T), each at its own rate (n,), in blocks of scenarios.
+
+    Per block the discount factors ``v^t`` (v = 1/(1 + rate)) are built row-major by doubling
+    (``v^{t + h} = v^t × v^h`` for h = W/2, W/4, …, 1, each one strided multiplication over the
+    whole block, W the power of two ≥ T), then each row's dot product with its flows (einsum).
+    """
+    n, periods = cf.shape
+    width = 1 << max(periods - 1, 0).bit_length()
+    block = max(1, NPV_BLOCK_VALUES // width)
+    v_all = 1.0 / (1.0 + rate)
+    out = np.empty(n)
+    factors = np.empty((min(block, n), width))
+    for start in range(0, n, block):
+        v = v_all[start:start + block]
+        rows = len(v)
+        flat = factors[:rows].reshape(-1)
+        halvings, power = [], v  # v, v², v⁴, … v^(W/2)
+        while (1 << len(halvings)) < width:
+            halvings.append(power)
+            power = power * power
+        flat[0::width] = 1.0
+        step = width
+        for power in reversed(halvings):
+            half = step // 2
+            np.multiply(flat[0::step], np.repeat(power, width // step), out=flat[half::step])
+            step = half
+        out[start:start + rows] = np.einsum("ij,ij->i", cf[start:start + rows], factors[:rows, :periods])
+    return out
 
 
 IRR_BLOCK = 16384  # scenarios per block: a block's working set stays in the CPU cache
@@ -95,9 +138,12 @@ def _irr_block(block: np.ndarray, ct: np.ndarray, tol: float, max_iter: int) -> 
     if one_change.all():
         return _irr_one_sign_change(ct, sign_lo, tol, max_iter)
     if one_change.any():
-        out[one_change] = _irr_one_sign_change(ct[:, one_change], sign_lo[one_change], tol, max_iter)
+        out[one_change] = _irr_one_sign_change(np.compress(one_change, ct, axis=1), sign_lo[one_change], tol, max_iter)
+    if several.all():
+        return _irr_several_sign_changes(block, ct, tol, max_iter)
     if several.any():
-        out[several] = _irr_companion(block[several])
+        rows = np.flatnonzero(several)
+        out[rows] = _irr_several_sign_changes(block, np.take(ct, rows, axis=1), tol, max_iter, rows)
     return out
 
 
@@ -156,48 +202,320 @@ def _irr_start(ct: np.ndarray, sign: np.ndarray) -> tuple[np.ndarray, np.ndarray
 
 
 def _irr_one_sign_change(ct: np.ndarray, sign: np.ndarray, tol: float, max_iter: int) -> np.ndarray:
-    """The unique IRR of flows ``ct`` (T, m) with one sign change: safeguarded Newton in ``u = ln v``.
-
-    ``F(u) = sign(c_lo) × Σ_t c_t e^{u t}`` is > 0 left of the root and < 0 right of it, so every
-    evaluation narrows the bracket from :func:`_irr_start`; a Newton step that would leave the
-    bracket is replaced by bisection. Converged scenarios leave the working set once half of it
-    has converged.
-    """
+    """The unique IRR of flows ``ct`` (T, m) with one sign change, from the bracket of :func:`_irr_start`."""
     a, b, u = _irr_start(ct, sign)
+    return np.expm1(-_newton_in_bracket(ct, sign, a, b, u, tol, max_iter))
+
+
+def _newton_in_bracket(ct, sign, a, b, u, tol: float, max_iter: int, slope: np.ndarray | None = None) -> np.ndarray:
+    """The root ``u = ln v`` of ``F(u) = sign × Σ_t c_t e^{u t}`` in the bracket ``a < u < b`` per column.
+
+    ``slope``, if given, receives ``d/du Σ_t c_t e^{u t}`` at the last point evaluated (next to the root).
+
+    ``F > 0`` at ``a`` and ``F < 0`` at ``b``, so every evaluation narrows the bracket; a Newton step
+    that would leave the bracket, or does not halve the step of two rounds before, is replaced by
+    bisection. Converged scenarios leave the working set once half of it has converged.
+    """
     m = ct.shape[1]
     result = np.full(m, np.nan)
     cols = np.arange(m)  # scenarios still in the working set (ct, a, b, u, sign, steps, done)
     last_step = b - a
     step_before = last_step.copy()
+    newton_before = np.zeros(m, dtype=bool)  # whether last_step was a Newton step
     done = np.zeros(m, dtype=bool)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for _ in range(max_iter):
             v = np.exp(u)
             f, df = _horner(ct, v)
             F = sign * f
-            a = np.where((F > 0) | (np.isnan(F) & (u <= 0)), u, a)
-            b = np.where((F < 0) | (np.isnan(F) & (u > 0)), u, b)
+            overflow = np.isnan(F)
+            if overflow.any():
+                a = np.where((F > 0) | (overflow & (u <= 0)), u, a)
+                b = np.where((F < 0) | (overflow & (u > 0)), u, b)
+            else:
+                a = np.where(F > 0, u, a)
+                b = np.where(F < 0, u, b)
             step = F / (sign * v * df)
-            converged = (F == 0) | (np.abs(step) <= tol * np.maximum(1.0, np.abs(u))) | (b - a <= tol)
+            scale = tol * np.maximum(1.0, np.abs(u))
+            # converged: this step is below tol, or in the quadratic regime the error after it is
+            # (|step| / |previous step|)² × |step| and that is below tol
+            size = np.abs(step)
+            converged = (F == 0) | (size <= scale) | (b - a <= tol)
+            converged |= newton_before & (size * size * size <= scale * last_step * last_step * 0.1)
             u_new = u - step
-            # bisect when Newton leaves the bracket or does not halve the step of two rounds ago
             bisect = ~converged & (
                 ~np.isfinite(u_new) | (u_new <= a) | (u_new >= b) | (np.abs(2 * step) > np.abs(step_before))
             )
             u_new = np.where(bisect, 0.5 * (a + b), u_new)
             step_before, last_step = last_step, np.where(bisect, 0.5 * (b - a), step)
-            fresh = converged & ~done
-            result[cols[fresh]] = np.where(F[fresh] == 0, u[fresh], u_new[fresh])
+            newton_before = ~bisect
+            fresh = np.flatnonzero(converged & ~done)
+            at = cols[fresh]
+            result[at] = np.where(F[fresh] == 0, u[fresh], u_new[fresh])
+            if slope is not None:
+                slope[at] = v[fresh] * df[fresh]
             done |= converged
             u = np.where(done, u, u_new)
-            n_open = int((~done).sum())
+            n_open = len(done) - int(np.count_nonzero(done))
             if n_open == 0:
                 break
-            if 2 * n_open <= len(cols):
+            if 3 * n_open <= 2 * len(cols):
                 keep = ~done
-                cols, ct, a, b, u, sign, done = cols[keep], ct[:, keep], a[keep], b[keep], u[keep], sign[keep], done[keep]
-                last_step, step_before = last_step[keep], step_before[keep]
-    return np.expm1(-result)
+                cols, ct, a, b, u, sign, done = cols[keep], np.compress(keep, ct, axis=1), a[keep], b[keep], u[keep], sign[keep], done[keep]
+                last_step, step_before, newton_before = last_step[keep], step_before[keep], newton_before[keep]
+    return result
+
+
+# The grid for flows with several sign changes, in u = ln v = −ln(1 + rate): spacing 0.03 at u = 0
+# (rate 0) growing by 18 % a step, out to rate 10 (u = −ln 11) and rate −0.999 (u = −ln 0.001).
+_SEVERAL_STEP, _SEVERAL_GROWTH, _SEVERAL_RATES = 0.03, 1.18, (10.0, -0.999)
+_SEVERAL_MAX_EXPONENT = 300.0  # |u| × (T − 1) stays below this: e^300 × 1e150 × T cannot overflow
+_WIDE = 4.0  # an interval with h (T − 1) above this is too wide for the cubic: always sampled
+_SEVERAL_SCALE = (1e-100, 1e150)  # flows of a block within these need no scaling
+
+
+@functools.lru_cache(maxsize=32)
+def _several_grid(periods: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """Ascending grid ``u`` (K,) containing 0; its powers ``e^{u_k t}`` (K, T) stacked on the same
+    times ``t`` (for the slope in u), (2K, T); the index of u = 0."""
+    steps = _SEVERAL_STEP * (_SEVERAL_GROWTH ** np.arange(1, 60) - 1) / (_SEVERAL_GROWTH - 1)
+    limit = _SEVERAL_MAX_EXPONENT / max(periods - 1, 1)
+    high, low = _SEVERAL_RATES
+    positive_rates = steps[steps <= min(np.log1p(high), limit)]  # u < 0
+    negative_rates = steps[steps <= min(-np.log1p(low), limit)]  # u > 0
+    u = np.concatenate([-positive_rates[::-1], [0.0], negative_rates])
+    powers = np.exp(np.outer(u, np.arange(periods)))
+    both = np.concatenate([powers, powers * np.arange(periods)])
+    for array in (u, both):
+        array.setflags(write=False)
+    return u, both, len(positive_rates)
+
+
+def _irr_several_sign_changes(block: np.ndarray, ct: np.ndarray, tol: float, max_iter: int, rows=None) -> np.ndarray:
+    """numpy-financial's rule (of the real roots with rate > −1 the rate closest to zero) for flows
+    ``ct`` (T, m) with two or more sign changes, vectorised; they are the rows ``rows`` (default: all)
+    of ``block`` (B, T).
+
+    1. The NPV of every flow on the grid of :func:`_several_grid` (one matrix product).
+    2. From rate 0 outwards, the first sign change on the side of positive rates and on the side of
+       negative rates bracket the candidates; the bracket nearer to zero (in |rate|) is refined, both
+       where their |rate| ranges overlap (:func:`_newton_in_bracket`).
+    3. An interval without a sign change, nearer to zero than that root, in which |NPV| falls at the
+       left end and rises at the right end (the slopes come from the same matrix product) has a
+       minimum inside that may hide a double root or a pair of roots: where the cubic through the
+       values and slopes at its ends comes below half the smaller value, a value is at noise level,
+       or the interval is too wide for a cubic, it is sampled finely (:func:`_examine_dips`); a sign
+       change found there is a candidate as well. So is a bracket whose root's slope differs from
+       the secant by more than 8× (three roots in it): it is sampled finely too.
+    4. A row goes to numpy-financial's own eigenvalue method (:func:`_irr_companion`) where this
+       cannot decide: a sharp dip or a possible touch of zero on the fine samples; a root still not
+       clean; a grid value of exactly 0 at a bracket; two candidates equally far from zero; no root
+       nearer to zero than the end of the grid while the region beyond it cannot be shown empty
+       (the first, resp. last, nonzero flow outweighs the sum of all others there, so it has no root).
+    """
+    periods, m = ct.shape
+    u, both, zero = _several_grid(periods)
+    powers = both[:len(u)]
+    c = ct
+    largest = max(ct.max(), -ct.min())
+    if not _SEVERAL_SCALE[0] <= largest <= _SEVERAL_SCALE[1]:  # huge or tiny flows: scale each to max |c| = 1
+        c = ct / np.abs(ct).max(axis=0)
+    FD = both @ c  # NPV and its slope in u on the grid, (2K, m)
+    F, D = FD[:len(u)], FD[len(u):]
+    positive = F > 0
+    change = positive[1:] != positive[:-1]  # interval k between grid points k and k + 1
+    r_grid = np.expm1(-u)
+    r_near = np.minimum(np.abs(r_grid[:-1]), np.abs(r_grid[1:]))  # |rate| range of each interval
+    r_far = np.maximum(np.abs(r_grid[:-1]), np.abs(r_grid[1:]))
+
+    # the first sign change from rate 0 outwards, on either side: the largest k < zero with a change
+    # (weights 1 … zero), and the smallest k ≥ zero (weights K − k), by one maximum over k each
+    k_p = (change[:zero] * _weights(zero, 0)[:, None]).max(axis=0).astype(np.intp) - 1
+    k_n = len(u) - (change[zero:] * _weights(len(u) - 1 - zero, 1)[:, None]).max(axis=0).astype(np.intp)
+    has_p, has_n = k_p >= 0, k_n < len(u) - 1
+    k_p, k_n = np.maximum(k_p, 0), np.minimum(k_n, len(u) - 2)
+    inf = np.inf
+    p_near, p_far = np.where(has_p, r_near[k_p], inf), np.where(has_p, r_far[k_p], inf)
+    n_near, n_far = np.where(has_n, r_near[k_n], inf), np.where(has_n, r_far[k_n], inf)
+    use_p = has_p & ~(n_far < p_near)
+    use_n = has_n & ~(p_far < n_near)
+    cols_p, cols_n = np.flatnonzero(use_p), np.flatnonzero(use_n)
+    cols = np.concatenate([cols_p, cols_n])
+    k = np.concatenate([k_p[cols_p], k_n[cols_n]])
+    fa, fb = F[k, cols], F[k + 1, cols]
+    rate, ok = _refine(np.take(c, cols, axis=1), u[k], u[k + 1], fa, fb, tol, max_iter, (D[k, cols], D[k + 1, cols]))
+    again = np.flatnonzero(~ok & (fa != 0) & (fb != 0))
+    if len(again):  # the slope at the root does not match the bracket: look closer, on fine samples
+        ka, ca = k[again], cols[again]
+        crossing, _, a, b, fa, fb = _examine_dips(np.take(c, ca, axis=1), u[ka], u[ka + 1], np.sign(F[ka, ca]))
+        rate[again[crossing]], ok[again[crossing]] = _refine(np.take(c, ca[crossing], axis=1), a, b, fa, fb, tol, max_iter)
+
+    # the answer so far per row: the candidate nearest to zero (|rate| inf where none)
+    result = np.full(m, np.nan)
+    nearest = np.full(m, inf)
+    undecided = np.zeros(m, dtype=bool)
+    _merge(result, nearest, undecided, cols, rate, ok)
+
+    # intervals without a sign change in which |NPV| has a minimum (falling at the left end, rising
+    # at the right end), nearer to zero than that root: a double root or a pair of roots may hide there
+    away = positive == (D > 0)  # |NPV| rises with u at the grid point
+    inner = ~change & ~away[:-1] & away[1:]
+    kd, cd = np.divmod(np.flatnonzero(inner), m)
+    relevant = r_near[kd] < nearest[cd]
+    kd, cd = kd[relevant], cd[relevant]
+    toward = np.where(positive[kd, cd], 1.0, -1.0)
+    y0, y1 = toward * F[kd, cd], toward * F[kd + 1, cd]
+    wide = (u[kd + 1] - u[kd]) * (periods - 1) > _WIDE
+    suspect = wide | (np.minimum(y0, y1) <= 1e-9 * np.maximum(y0, y1))
+    suspect |= _cubic_dips(u[kd], u[kd + 1], y0, y1, toward * D[kd, cd], toward * D[kd + 1, cd])
+    if suspect.any():
+        ks, cs = kd[suspect], cd[suspect]
+        crossing, unclear, a, b, fa, fb = _examine_dips(np.take(c, cs, axis=1), u[ks], u[ks + 1], toward[suspect])
+        rate, ok = _refine(np.take(c, cs[crossing], axis=1), a, b, fa, fb, tol, max_iter)
+        _merge(result, nearest, undecided, cs[crossing], rate, ok)
+        unclear_rows = cs[unclear]
+        undecided[unclear_rows[r_near[ks[unclear]] < nearest[unclear_rows]]] = True
+
+    # beyond the grid: no root there when the first (last) nonzero flow outweighs all others
+    far = np.flatnonzero(nearest > min(r_grid[0], -r_grid[-1]))
+    if len(far):
+        cf = np.take(c, far, axis=1)
+        if (cf[0] != 0).all() and (cf[-1] != 0).all():
+            lo, hi = np.zeros(len(far), dtype=np.intp), np.full(len(far), periods - 1)
+        else:
+            nonzero = cf != 0
+            lo = nonzero.argmax(axis=0)
+            hi = periods - 1 - nonzero[::-1].argmax(axis=0)
+        ar = np.arange(len(far))
+        outside = powers[[0, -1]] @ np.abs(cf)
+        empty_p = 2 * np.abs(cf[lo, ar]) * np.exp(lo * u[0]) > outside[0] * (1 + 1e-12)
+        empty_n = 2 * np.abs(cf[hi, ar]) * np.exp(hi * u[-1]) > outside[1] * (1 + 1e-12)
+        undecided[far] |= ((nearest[far] > r_grid[0]) & ~empty_p) | ((nearest[far] > -r_grid[-1]) & ~empty_n)
+
+    if undecided.any():
+        which = np.flatnonzero(undecided)
+        result[which] = _irr_companion(block[which if rows is None else rows[which]])
+    return result
+
+
+@functools.lru_cache(maxsize=64)
+def _weights(count: int, descending: int) -> np.ndarray:
+    """1 … count (ascending), or count + 1 … 2 (descending), as small integers."""
+    w = np.arange(1, count + 1, dtype=np.int16)
+    w = w[::-1] + 1 if descending else w
+    w.setflags(write=False)
+    return w
+
+
+def _refine(c, a, b, fa, fb, tol: float, max_iter: int, slopes=None) -> tuple[np.ndarray, np.ndarray]:
+    """Rates of the roots in the brackets ``(a, b)`` (u = ln v, NPV ``fa``, ``fb`` of opposite signs
+    at the ends) of the columns of ``c`` (T, n), and whether each is a clean simple root: no exact
+    zero at an end, and the slope at the root within 8× of the bracket's secant.
+
+    The start is the secant, or with the ``slopes`` (d/du of the NPV) at both ends the root of the
+    cubic through values and slopes where that lies inside the bracket.
+    """
+    sign = np.where(fa > 0, 1.0, -1.0)
+    slope = np.full(len(a), np.nan)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        secant = fa / (fa - fb)
+        start = a + (b - a) * secant
+        if slopes is not None:
+            t = _cubic_root(fa, fb, (b - a) * slopes[0], (b - a) * slopes[1], secant)
+            start = np.where(np.isfinite(t), a + (b - a) * t, start)
+        root = _newton_in_bracket(c, sign, a.copy(), b.copy(), start, tol, max_iter, slope)
+        ratio = slope / ((fb - fa) / (b - a))
+    ok = (ratio > 0.125) & (ratio < 8.0) & (fa != 0) & (fb != 0) & np.isfinite(root)
+    return np.expm1(-root), ok
+
+
+def _cubic_root(f0, f1, d0, d1, t):
+    """Root in (0, 1) of the cubic with values ``f0``, ``f1`` and slopes ``d0``, ``d1`` at 0 and 1, by
+    Newton's method from ``t``; NaN where it leaves the interval."""
+    A = 2 * f0 + d0 - 2 * f1 + d1
+    B = -3 * f0 - 2 * d0 + 3 * f1 - d1
+    for _ in range(3):
+        t = t - (((A * t + B) * t + d0) * t + f0) / ((3 * A * t + 2 * B) * t + d0)
+    return np.where((t > 0) & (t < 1), t, np.nan)
+
+
+def _merge(result, nearest, undecided, cols, rate, ok) -> None:
+    """Keep per row the candidate rate nearest to zero (``nearest`` its |rate|); a row whose candidate
+    is not clean, or with two different candidates equally far from zero (within 1e-9 relative), is
+    left to the eigenvalue method."""
+    magnitude = np.where(ok, np.abs(rate), np.inf)
+    undecided[cols[~ok]] = True
+    best = nearest.copy()
+    np.minimum.at(best, cols, magnitude)
+    chosen = ok & (magnitude == best[cols])
+    result[cols[chosen]] = rate[chosen]
+    with np.errstate(invalid="ignore"):  # inf − inf where a row has no candidate
+        tie = ok & (np.abs(magnitude - best[cols]) <= 1e-9 * best[cols]) & (rate != result[cols])
+        undecided[cols[tie]] = True
+        undecided |= np.isfinite(nearest) & (best < nearest) & (nearest - best <= 1e-9 * best)
+    nearest[:] = best
+
+
+def _cubic_dips(x0, x1, y0, y1, d0, d1) -> np.ndarray:
+    """Whether the cubic with values ``y0, y1 > 0`` and slopes ``d0, d1`` at ``x0 < x1`` comes below
+    half the smaller value in between (at its critical points): a pair of roots may hide there."""
+    h = x1 - x0
+    d0, d1 = h * d0, h * d1  # in t = (x − x0) / h
+    A = 2 * y0 + d0 - 2 * y1 + d1
+    B = -3 * y0 - 2 * d0 + 3 * y1 - d1
+    lowest = np.minimum(y0, y1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        root = np.sqrt(B * B - 3 * A * d0)
+        for t in ((-B + root) / (3 * A), (-B - root) / (3 * A), -d0 / (2 * B)):
+            inside = (t > 0) & (t < 1)
+            value = ((A * t + B) * t + d0) * t + y0
+            lowest = np.where(inside & (value < lowest), value, lowest)
+    return lowest < 0.5 * np.minimum(y0, y1)
+
+
+_DIP_SAMPLES = 17
+
+
+def _examine_dips(c: np.ndarray, lo: np.ndarray, hi: np.ndarray, sign: np.ndarray):
+    """Sample ``Σ_t c_t e^{u t}`` (columns of ``c``, T × n) at :data:`_DIP_SAMPLES` equidistant
+    points of [lo, hi], where on the grid it keeps the sign ``sign`` but comes near zero.
+
+    Returns ``crossing`` (a sign change among the samples), ``unclear`` (none, but around the
+    smallest sample a parabola through three samples dips below half of it, or that sample is below
+    a quarter of its neighbours or at noise level — a double root or a close pair may lie there; or
+    several crossings whose |rate| ranges overlap), and for the crossing columns the bracket nearest to zero in |rate|:
+    ``a``, ``b`` (u) and the NPV ``fa``, ``fb`` there.
+    """
+    periods, n = c.shape
+    points = lo + (hi - lo) * np.linspace(0.0, 1.0, _DIP_SAMPLES)[:, None]  # (S, n)
+    v = np.exp(points)
+    values = np.repeat(c[-1:], _DIP_SAMPLES, axis=0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for t in range(periods - 2, -1, -1):  # Horner's rule at all samples at once
+            values *= v
+            values += c[t]
+    points, values = points.T, values.T
+    toward = values * sign[:, None]
+    j = np.clip(toward.argmin(axis=1), 1, _DIP_SAMPLES - 2)
+    rows = np.arange(n)
+    y0, y1, y2 = toward[rows, j - 1], toward[rows, j], toward[rows, j + 1]
+    # at this spacing a parabola through the three smallest samples is close: its minimum
+    with np.errstate(over="ignore", invalid="ignore"):
+        lowest = y1 - (y2 - y0) ** 2 / (8 * np.maximum(y0 - 2 * y1 + y2, 1e-300))
+    sharp = (y1 < 0.25 * np.minimum(y0, y2)) | (lowest < 0.5 * y1) | (toward.min(axis=1) <= 1e-9 * np.abs(toward).max(axis=1))
+    flips = (values[:, 1:] > 0) != (values[:, :-1] > 0)
+    crossing = flips.any(axis=1)
+    rates = np.abs(np.expm1(-points))
+    near = np.where(flips, np.minimum(rates[:, 1:], rates[:, :-1]), np.inf)
+    near[:, :][(points[:, :-1] < 0) & (points[:, 1:] > 0) & flips] = 0.0
+    far = np.where(flips, np.maximum(rates[:, 1:], rates[:, :-1]), np.inf)
+    i = near.argmin(axis=1)
+    second = np.sort(near, axis=1)[:, 1] if _DIP_SAMPLES > 2 else np.full(n, np.inf)
+    overlap = crossing & (second < far[rows, i])
+    unclear = (~crossing & sharp) | overlap
+    crossing &= ~overlap
+    rc, ic = rows[crossing], i[crossing]
+    return crossing, unclear, points[rc, ic], points[rc, ic + 1], values[rc, ic], values[rc, ic + 1]
 
 
 def _first_true(mask: np.ndarray) -> np.ndarray:
