@@ -148,7 +148,7 @@ def datum_kort(value, missing=UNKNOWN):
     d = _as_date(value)
     if d is None:
         return missing
-    return f"{d.day:02d}-{d.month:02d}-{d.year}"
+    return f"{d.day:02d}-{d.month:02d}-{d.year:04d}"
 
 
 @register.filter
