@@ -149,3 +149,17 @@ def test_outlook_names_scenarios_and_the_source_of_probabilities_in_dutch(render
     assert "uit de eigen geschiedenis van het programma" in dashboard
     assert not re.search(r"\bp(10|50|90)\b", dashboard)
     assert "mediaan" in dashboard
+
+
+@pytest.mark.parametrize("role", ["company_a", "amvi", "province", "anonymous"])
+def test_other_roles_see_no_raw_codes_or_foreign_dates_either(role, users, client):
+    if role != "anonymous":
+        client.force_login(users[role])
+    seen = {}
+    for name, url in pages().items():
+        response = client.get(url)
+        if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+            seen[name] = visible_text(response.content.decode())
+    assert "portal home" in seen and len(seen) >= 4, sorted(seen)
+    for pattern in (CODE_WORD, MONTH_ABBREVIATION, CAPITALISED_MONTH, ISO_DATE, UNPADDED_DATE, FRACTION_AS_PERCENT):
+        assert _hits(pattern, seen) == {}, pattern.pattern
