@@ -74,7 +74,7 @@ CASES = [
     ("milestone", "planned", "2027-13-45", "geldige datum"),
     ("milestone", "planned", None, "verplicht"),
     ("milestone", "actual", FUTURE, "niet in de toekomst"),
-    ("milestone", "forecast", "1899-01-01", "buiten 2000"),
+    ("milestone", "forecast", "1899-01-01", "buiten 01-01-2000"),
     ("assumptions", "conversion_overrides", "{kapot", "Geen geldige JSON"),
     ("assumptions", "conversion_overrides", "[0.5]", "Geef een object"),
     ("assumptions", "conversion_overrides", '{"onbekend": 0.5}', "Onbekende fase"),

@@ -65,14 +65,15 @@ def test_m5_outlook_assumptions_refuse_booleans_and_non_numbers(users, client, o
     assert OutlookAssumptions.objects.filter(pk=a.pk).values().get() == before
 
 
-@pytest.mark.parametrize("field,value,label", [("planned", "0001-01-01", "De geplande datum"), ("forecast", "9999-12-31", "De prognose"),
-                                               ("actual", "1999-12-31", "De gerealiseerde datum")])
-def test_planning_dates_outside_the_plausible_range_refused_in_the_form(milestone, users, client, field, value, label):
+@pytest.mark.parametrize("field,value,shown,label", [("planned", "0001-01-01", "01-01-0001", "De geplande datum"),
+                                                     ("forecast", "9999-12-31", "31-12-9999", "De prognose"),
+                                                     ("actual", "1999-12-31", "31-12-1999", "De gerealiseerde datum")])
+def test_planning_dates_outside_the_plausible_range_refused_in_the_form(milestone, users, client, field, value, shown, label):
     client.force_login(users["programme"])
     before = Milestone.objects.filter(pk=milestone.pk).values().get()
     response = client.post(f"/monitoring/mijlpalen/{milestone.pk}/", milestone_post(milestone, milestone.version, **{field: value}))
     assert response.status_code == 422
-    assert f"{label} {value} ligt buiten 2000-01-01 tot 2100-12-31" in response.content.decode()
+    assert f"{label} {shown} ligt buiten 01-01-2000 tot 31-12-2100" in response.content.decode()
     assert Milestone.objects.filter(pk=milestone.pk).values().get() == before
 
 
@@ -80,7 +81,7 @@ def test_planning_dates_outside_the_plausible_range_refused_in_the_form(mileston
                                         ("Nobian,,fid,2025-01-01,,1900-01-01,\n", "actual")])
 def test_planning_dates_outside_the_plausible_range_refused_by_the_import(milestone, row, column):
     before = sorted(Milestone.objects.values_list("pk", "planned", "forecast", "actual", "version"))
-    with pytest.raises(ImportFileError, match=f"regel 2, kolom {column}: de .* ligt buiten 2000-01-01 tot 2100-12-31"):
+    with pytest.raises(ImportFileError, match=f"regel 2, kolom {column}: de .* ligt buiten 01-01-2000 tot 31-12-2100"):
         import_milestones((HEADER + row).encode(), "m.csv")
     assert sorted(Milestone.objects.values_list("pk", "planned", "forecast", "actual", "version")) == before
 
@@ -92,5 +93,5 @@ def test_planning_dates_outside_the_plausible_range_refused_for_a_project(users,
             "co2_reduction_t": project.co2_reduction_t, "figures_published": "on", "figures_published_on": "9999-12-31",
             "version": project.version}
     response = client.post(f"/projecten/{project.pk}/bewerken/", post)
-    assert response.status_code == 422 and "publicatiedatum van de cijfers 9999-12-31 ligt buiten" in response.content.decode()
+    assert response.status_code == 422 and "publicatiedatum van de cijfers 31-12-9999 ligt buiten" in response.content.decode()
     assert Project.objects.get(pk=project.pk).figures_published_on == dt.date(2024, 12, 19)

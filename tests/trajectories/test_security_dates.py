@@ -24,7 +24,7 @@ def fingerprint():
 def test_low_dates_core_range_names_the_field():
     assert dates.happened_date_error(dt.date(2023, 1, 1), "Datum") is None
     assert dates.happened_date_error(None, "Datum") is None
-    assert "Datum van X: 0001-01-01 ligt vóór 01-01-2000" in dates.happened_date_error(dt.date(1, 1, 1), "Datum van X")
+    assert "Datum van X: 01-01-0001 ligt vóór 01-01-2000" in dates.happened_date_error(dt.date(1, 1, 1), "Datum van X")
     assert "in de toekomst" in dates.happened_date_error(dt.date(9999, 12, 31), "Datum van X")
     with pytest.raises(ValidationError, match="Documentdatum"):
         dates.check_happened(dt.date(1, 1, 1), "Documentdatum")

@@ -13,6 +13,8 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from maatwerk.core.templatetags.maatwerk import datum_kort
+
 # The maatwerkaanpak started in 2022; nothing it records can have happened before this date.
 EARLIEST = dt.date(2000, 1, 1)
 
@@ -28,9 +30,9 @@ def happened_date_error(value: dt.date | None, label: str, *, today: dt.date | N
         value = value.date()
     today = today or timezone.localdate()
     if value < EARLIEST:
-        return f"{label}: {value.isoformat()} ligt vóór {EARLIEST:%d-%m-%Y}; dat kan niet kloppen."
+        return f"{label}: {datum_kort(value)} ligt vóór {datum_kort(EARLIEST)}; dat kan niet kloppen."
     if value > today:
-        return f"{label}: {value.isoformat()} ligt in de toekomst (na vandaag, {today:%d-%m-%Y})."
+        return f"{label}: {datum_kort(value)} ligt in de toekomst (na vandaag, {datum_kort(today)})."
     return None
 
 

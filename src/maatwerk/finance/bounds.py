@@ -17,6 +17,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 
+from maatwerk.core.templatetags.maatwerk import datum_kort
+
 TONNES = (0.0, 1e9)  # t/yr: the Netherlands emit about 1.5e8 t CO2e a year
 TONNES_DELTA = (-1e9, 1e9)
 EUROS = (0.0, 1e11)  # EUR: investments, support, a year's capex
@@ -96,7 +98,7 @@ def planning_date_problem(value, label: str) -> str | None:
     if isinstance(value, dt.datetime):
         value = value.date()
     if not lo <= value <= hi:
-        return f"{label} {value.isoformat()} ligt buiten {lo.isoformat()} tot {hi.isoformat()}; is het jaartal goed getypt?"
+        return f"{label} {datum_kort(value)} ligt buiten {datum_kort(lo)} tot {datum_kort(hi)}; is het jaartal goed getypt?"
     return None
 
 

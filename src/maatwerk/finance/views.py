@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from maatwerk.core.charts import Series, line_chart, tornado_chart
+from maatwerk.core.labels import label
 from maatwerk.engine import levy
 from maatwerk.trajectories import permissions
 
@@ -105,7 +106,7 @@ def project_detail(request, pk):
     if confidential and ev.has_business_case:
         context["cash_chart"] = line_chart(
             [str(y) for y in ev.years],
-            [Series(f"Kasstroom ({s})", list(ev.cashflows[i])) for i, s in enumerate(ev.scenarios)][:3],
+            [Series(f"Kasstroom ({label(s, 'scenario')})", list(ev.cashflows[i])) for i, s in enumerate(ev.scenarios)][:3],
             title="Kasstromen per jaar",
             description="Investeringen (negatief) en jaarlijkse kasstromen per prijsscenario.",
             unit="EUR",

@@ -95,7 +95,9 @@ def _histogram(values, bins=12):
     import numpy as np
 
     counts, edges = np.histogram(values, bins=bins)
-    labels = [f"{edges[i]:.2f}–{edges[i + 1]:.2f}" for i in range(bins)]
+    from maatwerk.core.templatetags.maatwerk import dutch_number
+
+    labels = [f"{dutch_number(edges[i], 2)}–{dutch_number(edges[i + 1], 2)}" for i in range(bins)]
     return bar_chart(labels, [float(c) for c in counts], title="Verdeling additionele reductie 2030 (Mton, bekend deel)", description="Aantal trekkingen per klasse; projecten met onbekende additionaliteit tellen niet mee.", unit="trekkingen")
 
 
