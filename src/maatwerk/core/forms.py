@@ -254,6 +254,10 @@ class StyledForm:
     the widgets of fields with an error."""
 
     template_name_div = "core/_form_fields.html"
+    #: fields the shared template leaves out (a formset or another widget stands for them)
+    not_rendered: tuple[str, ...] = ()
+    formsets: list = []
+    formset_errors = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
