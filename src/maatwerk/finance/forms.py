@@ -73,6 +73,11 @@ class ProjectForm(StyledForm, VersionedModelForm):
 class CapexRowForm(StyledForm, forms.Form):
     amount = DutchDecimalField(label=_("Investering (EUR)"), required=False, validators=[Bounded(*bounds.EUROS)])
 
+    def has_changed(self):
+        """A row counts when something is typed in it, whatever the initial rows were (an empty extra
+        row is skipped; a typed one never is, even if it equals the stored amount of that index)."""
+        return bool((self.data.get(self.add_prefix("amount")) or "").strip()) or super().has_changed()
+
 
 CapexFormSet = forms.formset_factory(CapexRowForm, extra=2, can_delete=True, max_num=60, absolute_max=60)
 
@@ -106,7 +111,7 @@ class BusinessCaseForm(StyledForm, VersionedModelForm):
         super().__init__(data, *args, **kwargs)
         self.rows_posted = data is not None and "capex-TOTAL_FORMS" in data
         initial = [{"amount": a} for a in (self.instance.capex_schedule or []) if not isinstance(a, bool)]
-        self.capex = CapexFormSet(add_optional_management(data, "capex") if self.rows_posted else None, prefix="capex", initial=initial)
+        self.capex = CapexFormSet(add_optional_management(data, "capex") if self.rows_posted else None, prefix="capex", initial=initial, auto_id=self.auto_id)
         self.capex.label = _("Investeringen per jaar")
         self.capex.row_heading = _("Jaar")
         self.capex.help_text = _(

@@ -125,7 +125,7 @@ class AmviAdviceForm(StyledForm, forms.Form):
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
-        self.item_rows = AmviItemFormSet(add_optional_management(data, "punt"), prefix="punt")
+        self.item_rows = AmviItemFormSet(add_optional_management(data, "punt"), prefix="punt", auto_id=self.auto_id)
         self.item_rows.label = _("Voorwaarden, adviezen en overwegingen")
         self.item_rows.row_heading = _("Punt")
         self.item_rows.help_text = _("Eén punt per regel: kies de soort en schrijf het punt uit. Lege regels worden overgeslagen.")
