@@ -354,6 +354,7 @@ def test_business_case_with_a_bad_row_keeps_every_row_and_field(users, client):
     assert_kept(page, "bewerken", {k: v for k, v in typed.items() if not k.endswith("FORMS") and k != "version"})
     assert_error_next_to(page, "id_capex-2-amount", "getal")
     assert "Voer een geldige JSON in" not in response.content.decode()
+    assert "ten minste één jaar" not in response.content.decode()  # the rows are there; one is wrong
     assert BusinessCase.objects.filter(pk=case.pk).values().get() == before
 
 

@@ -135,7 +135,9 @@ class BusinessCaseForm(StyledForm, VersionedModelForm):
     def _schedule_from_rows(self):
         """The amounts of the rows kept, in order; empty rows at the end are left out, an empty row
         between two amounts is an error (a year without investment is 0)."""
-        rows = [r for r in self.capex if r.cleaned_data and not r.cleaned_data.get("DELETE")] if self.capex.is_valid() else []
+        if not self.capex.is_valid():
+            return None
+        rows = [r for r in self.capex if r.cleaned_data and not r.cleaned_data.get("DELETE")]
         amounts = [r.cleaned_data.get("amount") for r in rows]
         while amounts and amounts[-1] is None:
             amounts.pop()
