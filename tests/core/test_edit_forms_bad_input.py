@@ -66,7 +66,9 @@ CASES = [
     ("project", "version", "-3", "minstens 0"),
     ("case", "start_year", "2101", "tussen 2015 en 2050"),
     ("case", "lifetime_years", "0", "tussen 1 en 60"),
-    ("case", "hurdle_rate", "1.5", "fractie tussen 0 en 1"),
+    ("case", "hurdle_rate", "150", "ligt buiten 0% tot 100%"),  # typed as a percentage since issue 15
+    ("case", "hurdle_rate", "-1", "ligt buiten 0% tot 100%"),
+    ("case", "hurdle_rate", "acht", "percentage"),
     ("case", "capex_schedule", "[1, 2", "JSON"),
     ("case", "capex_schedule", '{"2027": 5}', "niet-lege lijst"),
     ("case", "capex_schedule", "[]", "niet-lege lijst"),

@@ -3,20 +3,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maatwerk.core.dates import happened_validator
+from maatwerk.core.forms import DateInput, StyledForm, add_optional_management
 from maatwerk.engine import workflow
 
 from .models import COMPANY_SUBMITTABLE_TYPES, AmviItemKind, Confidentiality, DocumentType, Judgement, Response
 from .uploads import MAX_UPLOAD_BYTES
 
 
-class AsOfForm(forms.Form):
-    op = forms.DateField(label=_("Peildatum"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+class AsOfForm(StyledForm, forms.Form):
+    op = forms.DateField(label=_("Peildatum"), required=False, widget=DateInput())
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(StyledForm, forms.Form):
     to = forms.ChoiceField(label=_("Naar fase"))
     date = forms.DateField(
-        label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate,
+        label=_("Datum"), widget=DateInput(), initial=timezone.localdate,
         validators=[happened_validator("Datum van de overgang")],
     )
     note = forms.CharField(label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -36,7 +37,7 @@ class TransitionForm(forms.Form):
 PROPOSED_PUBLIC = "proposed_public"
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(StyledForm, forms.Form):
     """The programme team's upload form: any type, any confidentiality, may publish at once.
 
     Business cases, due diligence and negotiation papers are stored as confidential whatever is chosen."""
@@ -44,7 +45,7 @@ class DocumentForm(forms.Form):
     doc_type = forms.ChoiceField(label=_("Soort"), choices=DocumentType.choices)
     title = forms.CharField(label=_("Titel"), max_length=300)
     document_date = forms.DateField(
-        label=_("Documentdatum"), required=False, widget=forms.DateInput(attrs={"type": "date"}), validators=[happened_validator("Documentdatum")]
+        label=_("Documentdatum"), required=False, widget=DateInput(), validators=[happened_validator("Documentdatum")]
     )
     confidentiality = forms.ChoiceField(
         label=_("Vertrouwelijkheid"), choices=Confidentiality.choices, initial=Confidentiality.INTERNAL,
@@ -94,7 +95,7 @@ class CompanyDocumentForm(DocumentForm):
         return {"confidentiality": chosen, "published": False, "proposed_public": False}
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(StyledForm, forms.Form):
     decision = forms.ChoiceField(
         label=_("Beslissing"),
         choices=[("accept", _("Accepteren")), ("publish", _("Accepteren en publiceren")), ("reject", _("Afwijzen"))],
@@ -108,23 +109,37 @@ class ReviewForm(forms.Form):
         return data
 
 
-class AmviAdviceForm(forms.Form):
+class AmviAdviceForm(StyledForm, forms.Form):
     concept_submitted_on = forms.DateField(
-        label=_("Concept voorgelegd op"), widget=forms.DateInput(attrs={"type": "date"}), validators=[happened_validator("Concept voorgelegd op")]
+        label=_("Concept voorgelegd op"), widget=DateInput(), validators=[happened_validator("Concept voorgelegd op")]
     )
-    advice_date = forms.DateField(label=_("Datum advies"), widget=forms.DateInput(attrs={"type": "date"}), validators=[happened_validator("Datum advies")])
+    advice_date = forms.DateField(label=_("Datum advies"), widget=DateInput(), validators=[happened_validator("Datum advies")])
     feasibility = forms.ChoiceField(label=_("Haalbaarheid"), choices=Judgement.choices)
     cost_effectiveness = forms.ChoiceField(label=_("Doelmatigheid"), choices=Judgement.choices)
     ambition = forms.ChoiceField(label=_("Ambitie"), choices=Judgement.choices)
     summary = forms.CharField(label=_("Samenvatting"), widget=forms.Textarea(attrs={"rows": 3}))
-    items = forms.CharField(
-        label=_("Voorwaarden, adviezen en overwegingen"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Eén per regel, beginnend met 'voorwaarde:', 'advies:' of 'overweging:'."),
-    )
+    #: the prefix syntax of older clients and scripts ("voorwaarde: …" per line); the page shows the item rows
+    items = forms.CharField(required=False, widget=forms.HiddenInput)
 
     PREFIXES = {"voorwaarde": AmviItemKind.CONDITION, "advies": AmviItemKind.ADVICE, "overweging": AmviItemKind.CONSIDERATION}
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.item_rows = AmviItemFormSet(add_optional_management(data, "punt"), prefix="punt", auto_id=self.auto_id)
+        self.item_rows.label = _("Voorwaarden, adviezen en overwegingen")
+        self.item_rows.row_heading = _("Punt")
+        self.item_rows.help_text = _("Eén punt per regel: kies de soort en schrijf het punt uit. Lege regels worden overgeslagen.")
+        for number, row in enumerate(self.item_rows, start=1):
+            row.row_label = _("punt %(n)d") % {"n": number}
+        self.formsets = [self.item_rows]
+
+    @property
+    def formset_errors(self) -> bool:
+        return self.item_rows.is_bound and not self.item_rows.is_valid()
+
+    def is_valid(self):
+        rows_valid = self.item_rows.is_valid()
+        return super().is_valid() and rows_valid
 
     def clean_items(self):
         items = []
@@ -140,6 +155,12 @@ class AmviAdviceForm(forms.Form):
             items.append({"kind": kind, "text": text.strip()})
         return items
 
+    def all_items(self) -> list[dict]:
+        """The items of the rows, then any in the prefix syntax (valid forms only)."""
+        rows = [{"kind": r.cleaned_data["kind"], "text": r.cleaned_data["text"]} for r in self.item_rows if r.cleaned_data.get("kind")]
+        return rows + self.cleaned_data["items"]
+
+
     def clean(self):
         data = super().clean()
         if data.get("concept_submitted_on") and data.get("advice_date") and data["advice_date"] < data["concept_submitted_on"]:
@@ -147,14 +168,30 @@ class AmviAdviceForm(forms.Form):
         return data
 
 
-class ResponseForm(forms.Form):
+class AmviItemForm(StyledForm, forms.Form):
+    kind = forms.ChoiceField(label=_("Soort"), required=False, choices=[("", "—")] + list(AmviItemKind.choices))
+    text = forms.CharField(label=_("Tekst"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") and not (data.get("text") or "").strip():
+            self.add_error("text", _("Schrijf het punt uit, of zet de soort terug op —."))
+        elif (data.get("text") or "").strip() and not data.get("kind"):
+            self.add_error("kind", _("Kies of dit een voorwaarde, advies of overweging is."))
+        return data
+
+
+AmviItemFormSet = forms.formset_factory(AmviItemForm, extra=5, max_num=50, absolute_max=50, validate_max=True)
+
+
+class ResponseForm(StyledForm, forms.Form):
     response = forms.ChoiceField(label=_("Reactie kabinet"), choices=Response.choices)
     reason = forms.CharField(label=_("Motivering"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ParliamentForm(forms.Form):
+class ParliamentForm(StyledForm, forms.Form):
     informed_on = forms.DateField(
-        label=_("Geïnformeerd op"), widget=forms.DateInput(attrs={"type": "date"}), validators=[happened_validator("Geïnformeerd op")]
+        label=_("Geïnformeerd op"), widget=DateInput(), validators=[happened_validator("Geïnformeerd op")]
     )
     kamerstuk = forms.RegexField(
         label=_("Kamerstuk"),
@@ -164,7 +201,7 @@ class ParliamentForm(forms.Form):
     )
 
 
-class EligibilityForm(forms.Form):
+class EligibilityForm(StyledForm, forms.Form):
     top20 = forms.NullBooleanField(label=_("In de top-20"), required=False)
     climate_plan_target_year = forms.IntegerField(
         label=_("Klimaatneutraal in (klimaatplan)"), required=False, min_value=2025, max_value=2100, help_text=_("Streven 2040, uiterlijk 2050.")
