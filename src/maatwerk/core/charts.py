@@ -371,7 +371,7 @@ def bar_chart(
     ticks = nice_ticks(0.0, max(values + [0.0]) or 1.0)
     v_max = ticks[-1]
     plot_w = right - left
-    fmt = value_format or (lambda v: format_number(v, 0 if abs(v) >= 100 else 1))
+    fmt = value_format or (lambda v: format_number(v, 0 if abs(v) >= 100 or float(v).is_integer() else 1))
     height = top + len(labels) * row_h + 8
     uid = _uid("hbar", title, tuple(labels), tuple(values))
     parts = [_svg_open(uid, height, title, description)]
@@ -380,7 +380,7 @@ def bar_chart(
     for i, (label, value) in enumerate(zip(labels, values)):
         yy = top + i * row_h
         w = plot_w * max(value, 0) / v_max
-        parts.append(f'<text x="{left}" y="{yy + 11}">{escape(_truncate(label, 58))}</text>')
+        parts.append(f'<text x="{left + 4}" y="{yy + 11}">{escape(_truncate(label, 58))}</text>')
         parts.append(
             f'<rect x="{left}" y="{yy + 15}" width="{max(w, 0.5):.1f}" height="{bar_h}" fill="{PALETTE[0]}" data-value="{value!r}"/>'
         )
