@@ -4,7 +4,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 
-from maatwerk.core.charts import Series, line_chart, tornado_chart
+from maatwerk.core.charts import Series, format_fraction_percent, format_money, grouped_bar_chart, line_chart, tornado_chart
 from maatwerk.core.labels import label
 from maatwerk.engine import levy
 from maatwerk.trajectories import permissions
@@ -104,21 +104,22 @@ def project_detail(request, pk):
             unit="ton CO2e per jaar",
         )
     if confidential and ev.has_business_case:
-        context["cash_chart"] = line_chart(
+        context["cash_chart"] = grouped_bar_chart(
             [str(y) for y in ev.years],
-            [Series(f"Kasstroom ({label(s, 'scenario')})", list(ev.cashflows[i])) for i, s in enumerate(ev.scenarios)][:3],
+            [Series(f"Kasstroom ({label(s, 'scenario')})", [float(v) for v in ev.cashflows[i]]) for i, s in enumerate(ev.scenarios)][:3],
             title="Kasstromen per jaar",
-            description="Investeringen (negatief) en jaarlijkse kasstromen per prijsscenario.",
-            unit="EUR",
+            description="Investeringen (negatief, onder de nullijn) en jaarlijkse kasstromen per prijsscenario, naast elkaar per jaar.",
+            unit="euro per jaar",
         )
         context["tornado"] = tornado_chart(
             sensitivity(project, ev.deck),
             title="Gevoeligheid van de onrendabele top",
             description="Onrendabele top bij −20% en +20% per invoer, de rest gelijk.",
-            unit="onrendabele top (EUR)",
+            unit="onrendabele top (euro)",
+            value_format=format_money,
         )
         context["scenario_rows"] = [
-            {"scenario": s, "npv": ev.npv_eur[i], "irr": ev.irr[i], "gap": ev.funding_gap_eur[i], "payback": ev.payback_years[i]}
+            {"scenario": s, "npv": ev.npv_eur[i], "irr": ev.irr[i], "irr_pct": format_fraction_percent(float(ev.irr[i])), "gap": ev.funding_gap_eur[i], "payback": ev.payback_years[i]}
             for i, s in enumerate(ev.scenarios)
         ]
         context["instrument_rows"] = [

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from maatwerk.accounts.models import Role, role_of
-from maatwerk.core.charts import bar_chart
+from maatwerk.core.charts import bar_chart, format_decimal, format_percent, histogram_bins
 from maatwerk.core import datacache
 from maatwerk.core.exports import safe_row
 from maatwerk.core.forms import plain_int
@@ -71,13 +71,15 @@ def _dashboard_figures(as_of, year, category) -> dict:
             title="CO2-reductie per fase (kton per jaar)",
             description="Som van de CO2-reductie in het doeljaar van de projecten per fase.",
             unit="kton CO2 per jaar",
+            label_header="Fase",
         ),
         "goal_chart": bar_chart(
             ["Kans op ≥ 1,0 Mton", "Kans op ≥ 1,9 Mton"],
             [100 * summary["p_additional_at_least_1_0_mton"], 100 * summary["p_additional_at_least_1_9_mton"]],
             title="Kans om het doel te halen (%)",
             description="Aandeel van de Monte Carlo-trekkingen met minstens 1,0 of 1,9 Mton additionele reductie in 2030, alleen over de projecten met een bekende additionaliteit.",
-            unit="procent",
+            unit="procent van de trekkingen",
+            value_format=lambda v: format_percent(v, 0),
         ),
         "budget_chart": bar_chart(
             [b["budget"].name for b in budget if not b["reference"]],
@@ -85,20 +87,24 @@ def _dashboard_figures(as_of, year, category) -> dict:
             title="Gebruik van de budgetten (%)",
             description="Toegezegde maximale steun (vanaf getekende JLoI) als aandeel van elk budget.",
             unit="procent toegezegd",
+            value_format=lambda v: format_percent(v, 0),
+            label_header="Budget",
         ),
         "histogram": _histogram(result.additional_mton),
         "alerts": [r for r in services.monitoring_rows() if r.status.code == monitoring.LATE],
     }
 
 
-def _histogram(values, bins=12):
-    import numpy as np
-
-    counts, edges = np.histogram(values, bins=bins)
-    from maatwerk.core.templatetags.maatwerk import dutch_number
-
-    labels = [f"{dutch_number(edges[i], 2)}–{dutch_number(edges[i + 1], 2)}" for i in range(bins)]
-    return bar_chart(labels, [float(c) for c in counts], title="Verdeling additionele reductie 2030 (Mton, bekend deel)", description="Aantal trekkingen per klasse; projecten met onbekende additionaliteit tellen niet mee.", unit="trekkingen")
+def _histogram(values, bins=10):
+    """Counts per round class of the additional reduction in Mt (``0,0–0,2 Mt``)."""
+    edges, counts, decimals = histogram_bins(values, bins)
+    decimals = max(decimals, 1)
+    labels = [f"{format_decimal(edges[i], decimals)}–{format_decimal(edges[i + 1], decimals)} Mt" for i in range(len(counts))]
+    return bar_chart(
+        labels, [float(c) for c in counts], title="Verdeling additionele reductie 2030 (Mt CO2, bekend deel)",
+        description="Aantal Monte Carlo-trekkingen per klasse van de additionele reductie in 2030; projecten met onbekende additionaliteit tellen niet mee.",
+        unit="aantal trekkingen", value_format=lambda v: format_decimal(v, 0), label_header="Additionele reductie 2030",
+    )
 
 
 @login_required
