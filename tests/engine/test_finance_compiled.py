@@ -67,3 +67,20 @@ def test_numba_cache_goes_to_the_var_dir_where_the_package_is_read_only(monkeypa
     _compiled._cache_dir_fallback()
     assert _compiled.os.environ["NUMBA_CACHE_DIR"] == str(tmp_path / "numba-cache")
     assert (tmp_path / "numba-cache").is_dir()
+
+
+def test_compiled_horner_of_the_irr_newton_rounds_is_bit_identical_to_numpy(monkeypatch):
+    rng = np.random.default_rng(6)
+    ct = rng.normal(0, 100, (31, 3000))
+    ct[4, 7] = np.nan
+    ct[0, 9] = np.inf
+    v = rng.uniform(0.05, 3.0, 3000)
+    compiled, numpy_path = finance._horner(ct, v), finance._horner_numpy(ct, v)
+    for a, b in zip(compiled, numpy_path):
+        np.testing.assert_array_equal(a, b)  # NaN where NaN, every other value the same bits
+    # and it is the compiled kernel that the IRR's Newton rounds use by default
+    calls = []
+    kernel = _compiled.horner_with_slope
+    monkeypatch.setattr(_compiled, "horner_with_slope", lambda *args: calls.append(1) or kernel(*args))
+    finance.irr(np.array([[-100.0, 230.0, -132.0], [-100.0, 60.0, 60.0]]))
+    assert calls

@@ -163,7 +163,16 @@ def _irr_block(block: np.ndarray, ct: np.ndarray, tol: float, max_iter: int) -> 
 
 
 def _horner(ct: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``f(v) = Σ_t ct[t] v^t`` and ``f'(v)`` for the columns of ``ct`` (T, m), by Horner's rule."""
+    """``f(v) = Σ_t ct[t] v^t`` and ``f'(v)`` for the columns of ``ct`` (T, m), by Horner's rule
+    (compiled where numba is importable: the same operations in the same order)."""
+    if _compiled.AVAILABLE and ct.ndim == 2 and v.ndim == 1 and ct.dtype == np.float64 and v.dtype == np.float64:
+        p, dp = np.empty(ct.shape[1]), np.empty(ct.shape[1])
+        _compiled.horner_with_slope(ct, v, p, dp)
+        return p, dp
+    return _horner_numpy(ct, v)
+
+
+def _horner_numpy(ct: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     p = ct[-1].copy()
     dp = np.zeros_like(p)
     for t in range(ct.shape[0] - 2, -1, -1):
