@@ -21,6 +21,8 @@ import functools
 
 import numpy as np
 
+from maatwerk.engine import _compiled
+
 
 def _flows(cashflows) -> np.ndarray:
     cf = np.asarray(cashflows, dtype=float)
@@ -39,7 +41,8 @@ def npv(rate, cashflows):
     """NPV = Σ_t cf[t] / (1 + rate)^t, t = 0 first (numpy-financial's npv).
 
     A scalar rate discounts all scenarios with one matrix-vector product (memory-bound); a rate per
-    scenario (``rate`` of the shape of the scenario axes) goes through :func:`_npv_per_scenario`;
+    scenario (``rate`` of the shape of the scenario axes) goes through :data:`NPV_PER_SCENARIO`
+    (compiled Horner's rule per row with numba, :func:`_npv_per_scenario` in numpy without it);
     other shapes broadcast against the scenario axes.
     """
     cf = _flows(cashflows)
@@ -47,7 +50,7 @@ def npv(rate, cashflows):
     if r.ndim == 0:
         return cf @ discount_factors(r, cf.shape[-1])
     if cf.ndim >= 2 and r.shape == cf.shape[:-1]:
-        return _npv_per_scenario(r.reshape(-1), cf.reshape(-1, cf.shape[-1])).reshape(r.shape)
+        return NPV_PER_SCENARIO(r.reshape(-1), cf.reshape(-1, cf.shape[-1])).reshape(r.shape)
     return np.sum(cf * discount_factors(r, cf.shape[-1]), axis=-1)
 
 
@@ -83,6 +86,18 @@ def _npv_per_scenario(rate: np.ndarray, cf: np.ndarray) -> np.ndarray:
             step = half
         out[start:start + rows] = np.einsum("ij,ij->i", cf[start:start + rows], factors[:rows, :periods])
     return out
+
+
+def _npv_per_scenario_compiled(rate: np.ndarray, cf: np.ndarray) -> np.ndarray:
+    """NPV of flows ``cf`` (n, T), each at its own rate (n,): Horner's rule in ``v = 1/(1 + rate)``
+    per row, in compiled code (:func:`maatwerk.engine._compiled.npv_per_scenario`, one core)."""
+    out = np.empty(cf.shape[0])
+    _compiled.npv_per_scenario(np.ascontiguousarray(rate), np.ascontiguousarray(cf), out)
+    return out
+
+
+# The NPV with a rate per scenario in use: compiled where numba is importable, else numpy.
+NPV_PER_SCENARIO = _npv_per_scenario_compiled if _compiled.AVAILABLE else _npv_per_scenario
 
 
 IRR_BLOCK = 16384  # scenarios per block: a block's working set stays in the CPU cache
@@ -148,7 +163,16 @@ def _irr_block(block: np.ndarray, ct: np.ndarray, tol: float, max_iter: int) -> 
 
 
 def _horner(ct: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``f(v) = Σ_t ct[t] v^t`` and ``f'(v)`` for the columns of ``ct`` (T, m), by Horner's rule."""
+    """``f(v) = Σ_t ct[t] v^t`` and ``f'(v)`` for the columns of ``ct`` (T, m), by Horner's rule
+    (compiled where numba is importable: the same operations in the same order)."""
+    if _compiled.AVAILABLE and ct.ndim == 2 and v.ndim == 1 and ct.dtype == np.float64 and v.dtype == np.float64:
+        p, dp = np.empty(ct.shape[1]), np.empty(ct.shape[1])
+        _compiled.horner_with_slope(ct, v, p, dp)
+        return p, dp
+    return _horner_numpy(ct, v)
+
+
+def _horner_numpy(ct: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     p = ct[-1].copy()
     dp = np.zeros_like(p)
     for t in range(ct.shape[0] - 2, -1, -1):
