@@ -19,6 +19,8 @@ MARKERS = ["GEHEIM-BC-7731", "987654321", "GEHEIM-DOC-4412", "INTERN-DOC-5521", 
 PUBLIC_NAMES = {
     "portal:home", "portal:company", "portal:documents", "portal:document_file", "portal:open_data", "portal:download",
     "registry:ranking", "registry:companies", "registry:company", "registry:installation", "registry:reconciliation", "login",
+    # the shell (issue 15): the footer pages, and /start/ which sends an anonymous visitor to the home page
+    "core:start", "core:about", "core:privacy", "core:cookies", "core:accessibility", "core:contact",
 }
 
 

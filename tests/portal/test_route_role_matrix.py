@@ -122,6 +122,13 @@ def matrix() -> list[Case]:
         G("logout", "/uitloggen/", (405,) * 7),
         P("logout", lambda ids: "/uitloggen/", (302,) * 7, writes=False),
         G("accounts:two_factor", "/tweestaps/", LOGIN_ANY),
+        # the shell (issue 15): landing page per role, footer pages
+        G("core:start", "/start/", (302,) * 7),
+        G("core:about", "/over-deze-site/", OPEN),
+        G("core:privacy", "/privacy/", OPEN),
+        G("core:cookies", "/cookies/", OPEN),
+        G("core:accessibility", "/toegankelijkheid/", OPEN),
+        G("core:contact", "/contact/", OPEN),
         P("accounts:two_factor", lambda ids: "/tweestaps/", LOGIN_ANY, lambda ids: {"token": "000000"}, writes=False),
         # the programme's pages
         G("trajectories:board", "/trajecten/", LOGIN_ANY),

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "maatwerk.portal",
     "maatwerk.accounts",
     "maatwerk.api",
+    "ninja",  # its own templates and static Swagger UI, so the API docs need no CDN (the CSP forbids one)
 ]
 
 MIDDLEWARE = [
@@ -217,6 +218,7 @@ for prefix, sub in [
     ("vendor/rhc-css", "@rijkshuisstijl-community/components-css/dist"),
     ("vendor/rhc-tokens", "@rijkshuisstijl-community/design-tokens/dist"),
     ("vendor/htmx", "htmx.org/dist"),
+    ("vendor/noto-sans", "@fontsource/noto-sans/files"),  # the open typeface, self-hosted (OFL 1.1)
 ]:
     if (NODE_MODULES / sub).is_dir():
         STATICFILES_DIRS.append((prefix, NODE_MODULES / sub))
@@ -241,8 +243,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2560 * 1024  # the form fields besides the files
 
 LOGIN_URL = "/inloggen/"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "/start/"  # core.views.start: each role's own landing page
 LOGOUT_REDIRECT_URL = "/"
+CSRF_FAILURE_VIEW = "maatwerk.core.views.csrf_failure"  # a refused form in the layout, in Dutch
+# Shown on /contact/ when set; without it the page says that the address follows at go-live.
+MAATWERK_CONTACT_EMAIL = os.environ.get("MAATWERK_CONTACT_EMAIL", "").strip()
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

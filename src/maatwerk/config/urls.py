@@ -12,6 +12,7 @@ urlpatterns = [
     path("inloggen/", auth_views.LoginView.as_view(), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("maatwerk.accounts.urls")),
+    path("", include("maatwerk.core.urls")),
     path("api/v1/", api.urls),
     path("api/public/v1/", public_api.urls),
     path("", include("maatwerk.registry.urls")),
@@ -21,3 +22,8 @@ urlpatterns = [
     path("", include("maatwerk.reporting.urls")),
     path("", include("maatwerk.portal.urls")),
 ]
+
+# Error pages in the site's layout, in Dutch (issue 15).
+handler403 = "maatwerk.core.views.permission_denied"
+handler404 = "maatwerk.core.views.page_not_found"
+handler500 = "maatwerk.core.views.server_error"
