@@ -32,11 +32,26 @@ PROJECT_FIELDS = (
 )
 DOCUMENT_FIELDS = ("title", "doc_type", "document_date", "published_on", "public_url", "source")
 
+def vocabularies() -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """The codes a field of the open data can hold, with their Dutch meaning (for the dictionary)."""
+    from maatwerk.engine import workflow
+    from maatwerk.finance.models import Technique
+    from maatwerk.registry.models import Sector
+    from maatwerk.trajectories.models import DocumentType
+
+    return {
+        ("company", "sector"): list(Sector.choices),
+        ("company", "phase"): [(p.code, p.label) for p in workflow.PHASES],
+        ("project", "techniques"): list(Technique.choices),
+        ("document", "doc_type"): list(DocumentType.choices),
+    }
+
+
 DICTIONARY = {
     "company": {
         "name": "Naam van het bedrijf zoals het programma het groepeert",
         "slug": "Korte sleutel voor URL's",
-        "sector": "industry, power, waste, aviation of other",
+        "sector": "Sector, als code (zie de waarden)",
         "subsector": "Soort bedrijf (bijv. staal, chemie)",
         "sites": "Locaties",
         "provinces": "Provincies",
@@ -50,7 +65,7 @@ DICTIONARY = {
         "company": "Bedrijf",
         "name": "Naam van het project",
         "description": "Omschrijving",
-        "techniques": "Technieken (electrification, ccs, hydrogen, mvr, process, n2o_abatement, circularity, other)",
+        "techniques": "Technieken, als lijst van codes (zie de waarden)",
         "target_year": "Doeljaar van de afspraak",
         "baseline_period": "Referentieperiode",
         "co2_reduction_t": "CO2-reductie in het doeljaar, ton per jaar",
@@ -70,7 +85,7 @@ DICTIONARY = {
     "document": {
         "company": "Bedrijf",
         "title": "Titel",
-        "doc_type": "Soort (eop, jloi, amvi_advice, binding_agreement, progress_report, …)",
+        "doc_type": "Soort document, als code (zie de waarden)",
         "document_date": "Datum van het document",
         "published_on": "Datum van publicatie",
         "public_url": "Vindplaats",

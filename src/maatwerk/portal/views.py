@@ -91,7 +91,9 @@ def document_file(request, pk):
 
 
 def open_data(request):
-    return render(request, "portal/open_data.html", {"dictionary": public.DICTIONARY, "datasets": DATASETS})
+    codes = public.vocabularies()
+    dictionary = {kind: [(f, meaning, codes.get((kind, f), [])) for f, meaning in fields.items()] for kind, fields in public.DICTIONARY.items()}
+    return render(request, "portal/open_data.html", {"dictionary": dictionary, "datasets": DATASETS})
 
 
 def download(request, name, fmt):
