@@ -418,8 +418,9 @@ def _several_scan(c: np.ndarray, u: np.ndarray, both: np.ndarray, zero: int):
     outwards, ``k_p`` below ``zero`` (−1 when none) and ``k_n`` from ``zero`` up (K when none);
     ``ends`` (m, 8) the NPV at both ends and its slope in u at both ends, of interval ``k_p`` then of
     ``k_n``; and the dips (intervals without a sign change in which |NPV| falls at the left end and
-    rises at the right end), at least all of those between the two: interval ``kd``, column ``cd``,
-    ordered by interval then column, and ``dip`` (n, 4) the same four numbers at their ends.
+    rises at the right end), at least all of those between the two: interval ``kd``, column ``cd``
+    (in no particular order: each is examined on its own) and ``dip`` (n, 4) the same four numbers
+    at their ends.
 
     Both ways start from one matrix product over the whole grid (``both``: the powers and t × the
     powers, (2K, T)). Where numba is importable, :func:`maatwerk.engine._compiled.several_scan` then
@@ -430,7 +431,7 @@ def _several_scan(c: np.ndarray, u: np.ndarray, both: np.ndarray, zero: int):
     K = len(u)
     if _compiled.AVAILABLE and c.dtype == np.float64:
         k_p, k_n = np.empty(m, dtype=np.intp), np.empty(m, dtype=np.intp)
-        ends = np.zeros((m, 8))
+        ends = np.empty((m, 8))  # read only where a bracket was found
         FD = c.T @ both.T  # NPV and its slope in u on the grid, row by row, (m, 2K)
         room = 2 * m + 64
         while True:
@@ -439,9 +440,7 @@ def _several_scan(c: np.ndarray, u: np.ndarray, both: np.ndarray, zero: int):
             if count <= room:
                 break
             room = count
-        kd, cd, dip = kd[:count], cd[:count], dip[:count]
-        order = np.argsort(kd * m + cd, kind="stable")
-        return k_p, k_n, ends, kd[order], cd[order], dip[order]
+        return k_p, k_n, ends, kd[:count], cd[:count], dip[:count]
     FD = both @ c  # NPV and its slope in u on the grid, (2K, m)
     F, D = FD[:K], FD[K:]
     positive = F > 0
