@@ -45,6 +45,8 @@ else:
 
 
 if AVAILABLE:
+    import numpy as np
+
     _jit = njit(cache=True, nogil=True, fastmath=False, error_model="numpy")
 
     @_jit
@@ -92,6 +94,56 @@ if AVAILABLE:
                 dp[j] = dp[j] * v[j] + p[j]
                 p[j] = p[j] * v[j] + ct[t, j]
 
+    @_jit
+    def several_scan(FD, zero, k_p, k_n, ends, dip_k, dip_c, dip_ends):
+        """The grid scan of :func:`maatwerk.engine.finance._irr_several_sign_changes`, per row j of
+        ``FD`` (m, 2K): the NPV ``F = FD[j, :K]`` on the ascending grid and its slope in u
+        ``D = FD[j, K:]``. From grid point ``zero`` (u = 0) outwards on each side up to the first
+        interval with a sign change (``F > 0`` differs at its ends) on that side: ``k_p[j]`` (−1 when
+        none) below ``zero``, ``k_n[j]`` (K when none) from ``zero`` up, with ``ends[j]`` = F, F, D, D
+        at the ends of the interval k_p then of k_n.
+
+        Every interval passed on the way (no sign change) in which |NPV| falls at the left end and
+        rises at the right end is a dip: its index, row and F, F, D, D at its ends go to ``dip_k``,
+        ``dip_c``, ``dip_ends`` while there is room. Returns the number of dips (more than the room
+        when the arrays were too small: call again with larger ones).
+        """
+        m = FD.shape[0]
+        K = FD.shape[1] // 2
+        cap = dip_k.shape[0]
+        count = 0
+        for j in range(m):
+            # rates below zero (u > 0): intervals zero, zero + 1, ...
+            k_n[j] = K
+            for k in range(zero, K - 1):
+                fa, fb, da, db = FD[j, k], FD[j, k + 1], FD[j, K + k], FD[j, K + k + 1]
+                pa, pb = fa > 0, fb > 0
+                if pa != pb:
+                    k_n[j] = k
+                    ends[j, 4], ends[j, 5], ends[j, 6], ends[j, 7] = fa, fb, da, db
+                    break
+                if pa != (da > 0) and pb == (db > 0):
+                    if count < cap:
+                        dip_k[count], dip_c[count] = k, j
+                        dip_ends[count, 0], dip_ends[count, 1] = fa, fb
+                        dip_ends[count, 2], dip_ends[count, 3] = da, db
+                    count += 1
+            # positive rates (u < 0): intervals zero − 1, zero − 2, ...
+            k_p[j] = -1
+            for k in range(zero - 1, -1, -1):
+                fa, fb, da, db = FD[j, k], FD[j, k + 1], FD[j, K + k], FD[j, K + k + 1]
+                pa, pb = fa > 0, fb > 0
+                if pa != pb:
+                    k_p[j] = k
+                    ends[j, 0], ends[j, 1], ends[j, 2], ends[j, 3] = fa, fb, da, db
+                    break
+                if pa != (da > 0) and pb == (db > 0):
+                    if count < cap:
+                        dip_k[count], dip_c[count] = k, j
+                        dip_ends[count, 0], dip_ends[count, 1] = fa, fb
+                        dip_ends[count, 2], dip_ends[count, 3] = da, db
+                    count += 1
+        return count
 
 def warm_up() -> None:
     """Compile (or load from the cache) every kernel now, on tiny inputs: a first call otherwise pays
@@ -102,3 +154,7 @@ def warm_up() -> None:
 
     npv_per_scenario(np.zeros(1), np.zeros((1, 2)), np.empty(1))
     horner_with_slope(np.zeros((2, 1)), np.ones(1), np.empty(1), np.empty(1))
+    several_scan(
+        np.ones((1, 6)), 1, np.empty(1, dtype=np.intp), np.empty(1, dtype=np.intp), np.empty((1, 8)),
+        np.empty(1, dtype=np.intp), np.empty(1, dtype=np.intp), np.empty((1, 4)),
+    )

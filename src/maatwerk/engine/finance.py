@@ -344,18 +344,10 @@ def _irr_several_sign_changes(block: np.ndarray, ct: np.ndarray, tol: float, max
     largest = max(ct.max(), -ct.min())
     if not _SEVERAL_SCALE[0] <= largest <= _SEVERAL_SCALE[1]:  # huge or tiny flows: scale each to max |c| = 1
         c = ct / np.abs(ct).max(axis=0)
-    FD = both @ c  # NPV and its slope in u on the grid, (2K, m)
-    F, D = FD[:len(u)], FD[len(u):]
-    positive = F > 0
-    change = positive[1:] != positive[:-1]  # interval k between grid points k and k + 1
+    k_p, k_n, ends, kd, cd, dip = _several_scan(c, u, both, zero)
     r_grid = np.expm1(-u)
     r_near = np.minimum(np.abs(r_grid[:-1]), np.abs(r_grid[1:]))  # |rate| range of each interval
     r_far = np.maximum(np.abs(r_grid[:-1]), np.abs(r_grid[1:]))
-
-    # the first sign change from rate 0 outwards, on either side: the largest k < zero with a change
-    # (weights 1 … zero), and the smallest k ≥ zero (weights K − k), by one maximum over k each
-    k_p = (change[:zero] * _weights(zero, 0)[:, None]).max(axis=0).astype(np.intp) - 1
-    k_n = len(u) - (change[zero:] * _weights(len(u) - 1 - zero, 1)[:, None]).max(axis=0).astype(np.intp)
     has_p, has_n = k_p >= 0, k_n < len(u) - 1
     k_p, k_n = np.maximum(k_p, 0), np.minimum(k_n, len(u) - 2)
     inf = np.inf
@@ -366,12 +358,13 @@ def _irr_several_sign_changes(block: np.ndarray, ct: np.ndarray, tol: float, max
     cols_p, cols_n = np.flatnonzero(use_p), np.flatnonzero(use_n)
     cols = np.concatenate([cols_p, cols_n])
     k = np.concatenate([k_p[cols_p], k_n[cols_n]])
-    fa, fb = F[k, cols], F[k + 1, cols]
-    rate, ok = _refine(np.take(c, cols, axis=1), u[k], u[k + 1], fa, fb, tol, max_iter, (D[k, cols], D[k + 1, cols]))
+    at = np.concatenate([ends[cols_p, :4], ends[cols_n, 4:]])  # F, F, D, D at the bracket's ends
+    fa, fb = at[:, 0], at[:, 1]
+    rate, ok = _refine(np.take(c, cols, axis=1), u[k], u[k + 1], fa, fb, tol, max_iter, (at[:, 2], at[:, 3]))
     again = np.flatnonzero(~ok & (fa != 0) & (fb != 0))
     if len(again):  # the slope at the root does not match the bracket: look closer, on fine samples
         ka, ca = k[again], cols[again]
-        crossing, _, a, b, fa, fb = _examine_dips(np.take(c, ca, axis=1), u[ka], u[ka + 1], np.sign(F[ka, ca]))
+        crossing, _, a, b, fa, fb = _examine_dips(np.take(c, ca, axis=1), u[ka], u[ka + 1], np.sign(fa[again]))
         rate[again[crossing]], ok[again[crossing]] = _refine(np.take(c, ca[crossing], axis=1), a, b, fa, fb, tol, max_iter)
 
     # the answer so far per row: the candidate nearest to zero (|rate| inf where none)
@@ -382,16 +375,13 @@ def _irr_several_sign_changes(block: np.ndarray, ct: np.ndarray, tol: float, max
 
     # intervals without a sign change in which |NPV| has a minimum (falling at the left end, rising
     # at the right end), nearer to zero than that root: a double root or a pair of roots may hide there
-    away = positive == (D > 0)  # |NPV| rises with u at the grid point
-    inner = ~change & ~away[:-1] & away[1:]
-    kd, cd = np.divmod(np.flatnonzero(inner), m)
     relevant = r_near[kd] < nearest[cd]
-    kd, cd = kd[relevant], cd[relevant]
-    toward = np.where(positive[kd, cd], 1.0, -1.0)
-    y0, y1 = toward * F[kd, cd], toward * F[kd + 1, cd]
+    kd, cd, dip = kd[relevant], cd[relevant], dip[relevant]
+    toward = np.where(dip[:, 0] > 0, 1.0, -1.0)
+    y0, y1 = toward * dip[:, 0], toward * dip[:, 1]
     wide = (u[kd + 1] - u[kd]) * (periods - 1) > _WIDE
     suspect = wide | (np.minimum(y0, y1) <= 1e-9 * np.maximum(y0, y1))
-    suspect |= _cubic_dips(u[kd], u[kd + 1], y0, y1, toward * D[kd, cd], toward * D[kd + 1, cd])
+    suspect |= _cubic_dips(u[kd], u[kd + 1], y0, y1, toward * dip[:, 2], toward * dip[:, 3])
     if suspect.any():
         ks, cs = kd[suspect], cd[suspect]
         crossing, unclear, a, b, fa, fb = _examine_dips(np.take(c, cs, axis=1), u[ks], u[ks + 1], toward[suspect])
@@ -420,6 +410,54 @@ def _irr_several_sign_changes(block: np.ndarray, ct: np.ndarray, tol: float, max
         which = np.flatnonzero(undecided)
         result[which] = _irr_companion(block[which if rows is None else rows[which]])
     return result
+
+
+def _several_scan(c: np.ndarray, u: np.ndarray, both: np.ndarray, zero: int):
+    """The grid part of :func:`_irr_several_sign_changes` for flows ``c`` (T, m) on the grid ``u``
+    (K,) with ``u[zero] = 0``: per column the first interval with a sign change of the NPV from rate 0
+    outwards, ``k_p`` below ``zero`` (−1 when none) and ``k_n`` from ``zero`` up (K when none);
+    ``ends`` (m, 8) the NPV at both ends and its slope in u at both ends, of interval ``k_p`` then of
+    ``k_n``; and the dips (intervals without a sign change in which |NPV| falls at the left end and
+    rises at the right end), at least all of those between the two: interval ``kd``, column ``cd``
+    (in no particular order: each is examined on its own) and ``dip`` (n, 4) the same four numbers
+    at their ends.
+
+    Both ways start from one matrix product over the whole grid (``both``: the powers and t × the
+    powers, (2K, T)). Where numba is importable, :func:`maatwerk.engine._compiled.several_scan` then
+    reads each row from rate 0 outwards, up to the first sign change on each side, in one pass;
+    otherwise numpy passes over the whole (2K, m) matrix.
+    """
+    periods, m = c.shape
+    K = len(u)
+    if _compiled.AVAILABLE and c.dtype == np.float64:
+        k_p, k_n = np.empty(m, dtype=np.intp), np.empty(m, dtype=np.intp)
+        ends = np.empty((m, 8))  # read only where a bracket was found
+        FD = c.T @ both.T  # NPV and its slope in u on the grid, row by row, (m, 2K)
+        room = 2 * m + 64
+        while True:
+            kd, cd, dip = np.empty(room, dtype=np.intp), np.empty(room, dtype=np.intp), np.empty((room, 4))
+            count = _compiled.several_scan(FD, zero, k_p, k_n, ends, kd, cd, dip)
+            if count <= room:
+                break
+            room = count
+        return k_p, k_n, ends, kd[:count], cd[:count], dip[:count]
+    FD = both @ c  # NPV and its slope in u on the grid, (2K, m)
+    F, D = FD[:K], FD[K:]
+    positive = F > 0
+    change = positive[1:] != positive[:-1]  # interval k between grid points k and k + 1
+    # the first sign change from rate 0 outwards, on either side: the largest k < zero with a change
+    # (weights 1 … zero), and the smallest k ≥ zero (weights K − k), by one maximum over k each
+    k_p = (change[:zero] * _weights(zero, 0)[:, None]).max(axis=0).astype(np.intp) - 1
+    k_n = K - (change[zero:] * _weights(K - 1 - zero, 1)[:, None]).max(axis=0).astype(np.intp)
+    cols = np.arange(m)
+    lp, ln = np.maximum(k_p, 0), np.minimum(k_n, K - 2)
+    ends = np.stack([F[lp, cols], F[lp + 1, cols], D[lp, cols], D[lp + 1, cols],
+                     F[ln, cols], F[ln + 1, cols], D[ln, cols], D[ln + 1, cols]], axis=1)
+    away = positive == (D > 0)  # |NPV| rises with u at the grid point
+    inner = ~change & ~away[:-1] & away[1:]
+    kd, cd = np.divmod(np.flatnonzero(inner), m)
+    dip = np.stack([F[kd, cd], F[kd + 1, cd], D[kd, cd], D[kd + 1, cd]], axis=1)
+    return k_p, k_n, ends, kd, cd, dip
 
 
 @functools.lru_cache(maxsize=64)
