@@ -28,7 +28,8 @@ class AssignForm(StyledForm, forms.Form):
 
     expected = forms.CharField(widget=forms.HiddenInput, required=False)
     company = forms.ModelChoiceField(
-        label="Bestaand bedrijf", queryset=Company.objects.order_by("name"), required=False, empty_label="— kies een bedrijf —"
+        label="Bestaand bedrijf", queryset=Company.objects.order_by("name"), required=False, empty_label="— kies een bedrijf —",
+        help_text="Kies een bestaand bedrijf, of vul hieronder naam en sector van een nieuw bedrijf in.",
     )
     new_name = forms.CharField(label="Of: nieuw bedrijf, naam", required=False, max_length=200)
     new_sector = forms.ChoiceField(
