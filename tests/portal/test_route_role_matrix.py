@@ -22,7 +22,7 @@ from maatwerk.api.api import api as internal_api
 from maatwerk.finance.models import BusinessCase, Project
 from maatwerk.portal.api import api as public_api
 from maatwerk.programme.models import Milestone, OutlookAssumptions
-from maatwerk.registry.models import Installation
+from maatwerk.registry.models import Company, Installation, Operator
 from maatwerk.reporting.services import OVERVIEWS
 from maatwerk.trajectories import services
 from maatwerk.trajectories.models import AmviAdvice, AmviItem, Document, Event, ParliamentNotice, Trajectory
@@ -100,6 +100,18 @@ def upload(ids):
             "file": SimpleUploadedFile("brief.pdf", PDF, content_type="application/pdf")}
 
 
+def remap_installation(ids):
+    """Move the installation to a company other than its current one (the form carries the current one)."""
+    current = Installation.objects.select_related("operator", "company").get(eutl_id=ids["installation"]).effective_company
+    other = Company.objects.exclude(pk=current.pk if current else None).order_by("pk").first()
+    return {"expected": current.pk if current else "", "company": other.pk}
+
+
+def remap_operator(ids):
+    current = Operator.objects.get(pk=ids["operator"]).company_id
+    return {"expected": current or "", "company": Company.objects.exclude(pk=current).order_by("pk").first().pk}
+
+
 def matrix() -> list[Case]:
     t = lambda ids: ids["trajectory"]  # noqa: E731
     today = dt.date.today().isoformat()
@@ -115,6 +127,14 @@ def matrix() -> list[Case]:
         G("registry:companies", "/register/bedrijven/", OPEN),
         G("registry:company", "/register/bedrijven/anqore/", OPEN),
         G("registry:installation", lambda ids: f"/register/installaties/{ids['installation']}/", OPEN),
+        # the mapping screen (programme team only)
+        G("registry:mapping", "/register/koppelen/?land=NL", PROGRAMME_ONLY),
+        G("registry:mapping_installation", lambda ids: f"/register/koppelen/installaties/{ids['installation']}/", PROGRAMME_ONLY),
+        P("registry:mapping_installation", lambda ids: f"/register/koppelen/installaties/{ids['installation']}/",
+          (L, 403, 403, 403, 403, 403, 302), remap_installation),
+        G("registry:mapping_operator", lambda ids: f"/register/koppelen/rekeninghouders/{ids['operator']}/", PROGRAMME_ONLY),
+        P("registry:mapping_operator", lambda ids: f"/register/koppelen/rekeninghouders/{ids['operator']}/",
+          (L, 403, 403, 403, 403, 403, 302), remap_operator),
         G("reporting:letter", "/rapportage/voortgangsbrief/", PROGRAMME_ONLY),  # an unsent draft (issue 12)
         # logging in and out, second factor
         G("login", "/inloggen/", OPEN),
@@ -221,6 +241,8 @@ def fingerprint() -> tuple:
         sorted(Trajectory.objects.values_list("pk", "version")), sorted(Project.objects.values_list("pk", "version")),
         sorted(BusinessCase.objects.values_list("pk", "version")), sorted(Milestone.objects.values_list("pk", "version")),
         sorted(OutlookAssumptions.objects.values_list("pk", "version")),
+        Company.objects.count(), sorted(Installation.objects.values_list("pk", "company_id")),
+        sorted(Operator.objects.values_list("pk", "company_id")),
     )
 
 
@@ -251,7 +273,8 @@ def ids(users, settings, tmp_path):
     assert any("kosten van" in d for d in derived)
     return {"derived": derived, "trajectory": anqore.pk, "project": project.pk, "document": doc.pk, "public_document": public_doc.pk,
             "submitted": submitted[0].pk, "submitted_api": submitted[1].pk,
-            "company": anqore.company_id, "installation": Installation.objects.first().eutl_id, "item": item.pk,
+            "company": anqore.company_id, "installation": Installation.objects.first().eutl_id,
+            "operator": Installation.objects.first().operator_id, "item": item.pk,
             "milestone": milestone.pk}
 
 
@@ -335,7 +358,7 @@ def test_every_route_and_api_operation_is_in_the_matrix():
     assert not missing, f"routes without a row in the matrix: {missing}"
     # every web route that accepts POST (a view that is not GET-only) is also tried with POST
     for name in ("trajectories:move", "trajectories:upload", "trajectories:review", "finance:project_edit", "finance:business_case_edit",
-                 "programme:assumptions", "programme:milestone_edit", "accounts:two_factor", "login", "logout"):
+                 "programme:assumptions", "programme:milestone_edit", "registry:mapping_installation", "registry:mapping_operator", "accounts:two_factor", "login", "logout"):
         assert (name, "POST") in covered_methods, name
 
 

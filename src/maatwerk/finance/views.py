@@ -7,6 +7,7 @@ from django.urls import reverse
 from maatwerk.core.charts import Series, format_fraction_percent, format_money, grouped_bar_chart, line_chart, tornado_chart
 from maatwerk.core.labels import label
 from maatwerk.engine import levy
+from maatwerk.portal.links import see_also
 from maatwerk.trajectories import permissions
 
 from maatwerk.core.views import edit_page
@@ -89,6 +90,7 @@ def project_detail(request, pk):
         "techniques": dict(Technique.choices),
         "additional_rows": list(zip(ev.path_years, ev.dispensation_rights_t, ev.additional_t)),
         "regime_rows": additionality_by_regime(project),
+        "see_also": see_also(request, project.trajectory.company),
     }
     if ev.emissions_before_t is not None and ev.dispensation_rights_t:
         n = len(ev.path_years)

@@ -18,6 +18,7 @@ from maatwerk.registry.selectors import company_installations, history
 from maatwerk.trajectories.models import DocumentType
 
 from . import public
+from .links import see_also
 
 DATASETS = {
     "bedrijven": ("company", lambda: public.companies()),
@@ -65,7 +66,8 @@ def company(request, slug):
     return render(
         request,
         "portal/company.html",
-        {"company": data, "projects": public.projects(slug), "documents": public.documents(slug), "history": rows, "chart": chart},
+        {"company": data, "projects": public.projects(slug), "documents": public.documents(slug), "history": rows, "chart": chart,
+         "see_also": see_also(request, registry_company)},
     )
 
 

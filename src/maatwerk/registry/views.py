@@ -1,6 +1,7 @@
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
+from maatwerk.accounts.models import Role, role_of
 from maatwerk.core.charts import Series, line_chart
 from maatwerk.core.cli import render as render_rows
 from maatwerk.core.exports import attachment
@@ -44,6 +45,7 @@ def ranking(request):
             "levy_labels": dict(LevyKind.choices),
             "query": query.urlencode(),
             "by": form.cleaned_data.get("by") if form.is_valid() else "company",
+            "may_map": role_of(request.user) == Role.PROGRAMME,
         },
     )
 
@@ -65,6 +67,8 @@ def _history_context(installations, title):
 
 
 def company_detail(request, slug):
+    from maatwerk.portal.links import see_also  # the portal builds on the registry, not the other way round
+
     company = get_object_or_404(Company, slug=slug)
     installations = list(company_installations(company).order_by("eutl_id"))
     return render(
@@ -76,6 +80,7 @@ def company_detail(request, slug):
             **_history_context(installations, company.name),
             "releases": releases_by_company({company.pk}).get(company.pk, []),
             "release_codes": SHOWN,
+            "see_also": see_also(request, company),
         },
     )
 

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from maatwerk.core import datacache
 from maatwerk.core.views import Refused, handle_post
 from maatwerk.engine import workflow
+from maatwerk.portal.links import see_also
 
 from . import permissions, services
 from .forms import (
@@ -115,6 +116,7 @@ def _detail_page(request, trajectory, *, as_of=None, as_of_form=None, status=200
         else None,
         "response_form": ResponseForm() if may_move else None,
         "phase_labels": workflow.PHASE_LABELS,
+        "see_also": see_also(request, trajectory.company),
     }
     for name, value in bound.items():
         context[name if name.endswith("_form") else f"bound_{name}"] = value
