@@ -63,7 +63,9 @@ def test_m9_concurrent_transitions_on_sqlite_are_never_a_500_web(tmp_path):
     outcome = run(tmp_path, "web")
     assert len(outcome["statuses"]) == 10
     assert 500 not in outcome["statuses"] and 503 not in outcome["statuses"], outcome
-    assert set(outcome["statuses"]) == {302}  # one moved, nine told that the trajectory changed meanwhile
+    # one moved (302); the others are told that the trajectory changed meanwhile: the page again with
+    # their input and the reason (409), or the move was already made by the time theirs was checked
+    assert outcome["statuses"].count(302) >= 1 and set(outcome["statuses"]) <= {302, 409}, outcome
     assert outcome["new_events"] == 1 and outcome["version"] == 1
     assert outcome["journal"] == "wal"
 

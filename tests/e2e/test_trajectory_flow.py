@@ -30,19 +30,20 @@ def test_refused_move_is_explained_then_a_move_through_the_gate(page, client, li
     assert "Concept-JLoI" in checklist and "(ontbreekt)" in checklist
 
     # a move the rules refuse: to the AMVI without a concept JLoI and business case
-    page.select_option("#id_to", "jloi_concept")
-    page.fill("#id_date", "2026-01-10")
+    page.select_option("#overgang-to", "jloi_concept")
+    page.fill("#overgang-date", "2026-01-10")
     page.get_by_role("button", name="Overgang vastleggen").click()
-    refusal = page.locator("#refusal")
+    refusal = page.locator("#transition-form-fouten")  # the form's error summary; the form keeps what was typed
     refusal.wait_for()
     text = refusal.inner_text()
     assert "Overgang geweigerd" in text and "concept-JLoI" in text and "niets gewijzigd" in text
+    assert page.locator("#overgang-to").input_value() == "jloi_concept" and page.locator("#overgang-date").input_value() == "2026-01-10"
     assert page.locator("#current-phase").inner_text() == "Expression of Principles getekend"
 
     # a move whose gate holds: withdrawal with its reason
-    page.select_option("#id_to", "withdrawn")
-    page.fill("#id_date", "2026-01-10")
-    page.fill("#id_note", "Het bedrijf stopt met het traject.")
+    page.select_option("#overgang-to", "withdrawn")
+    page.fill("#overgang-date", "2026-01-10")
+    page.fill("#overgang-note", "Het bedrijf stopt met het traject.")
     page.get_by_role("button", name="Overgang vastleggen").click()
     page.locator("#current-phase", has_text="Teruggetrokken").wait_for()
     page.screenshot(path=str(tmp_path / "trajectory.png"), full_page=True)
