@@ -5,6 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SHARED ?= ../shared
 EUTL_NL := $(SHARED)/data/eutl/installations-NL.csv
+NEA_FILE := $(SHARED)/data/nea/emissiecijfers-2013-2020.ods
 PG_URL ?= postgres://postgres@127.0.0.1:5432/maatwerk
 PYTEST_ARGS ?=
 
@@ -39,6 +40,8 @@ demo: install
 	$(BIN)/maatwerk load_demo
 	@if [ -f "$(EUTL_NL)" ]; then $(BIN)/maatwerk import_eutl "$(EUTL_NL)"; \
 	else echo "$(EUTL_NL) not found: the demo runs on the curated figures only."; fi
+	@if [ -f "$(NEA_FILE)" ]; then $(BIN)/maatwerk import_nea "$(NEA_FILE)"; \
+	else echo "$(NEA_FILE) not found: rankings use the EU Transaction Log only."; fi
 	$(BIN)/maatwerk runserver 127.0.0.1:8000
 
 serve: install
