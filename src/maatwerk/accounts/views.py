@@ -6,15 +6,22 @@ that lost it, a deleted row) is refused: otherwise whoever knows the password wo
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from maatwerk.core.forms import StyledForm
+
 from .models import enrolment_closed, record_enrolment
 
 
-class TokenForm(forms.Form):
+class LoginForm(StyledForm, AuthenticationForm):
+    """Django's login form, its fields in the NL Design System style of every other form."""
+
+
+class TokenForm(StyledForm, forms.Form):
     token = forms.RegexField(label="Code uit uw authenticator-app", regex=r"^\d{6}$", error_messages={"invalid": "Zes cijfers."})
 
 

@@ -4,12 +4,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from maatwerk.accounts.views import LoginForm
 from maatwerk.api.api import api
 from maatwerk.portal.api import api as public_api
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("inloggen/", auth_views.LoginView.as_view(), name="login"),
+    path("inloggen/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("maatwerk.accounts.urls")),
     path("", include("maatwerk.core.urls")),
