@@ -26,10 +26,10 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from maatwerk.core.csvfiles import ImportFileError, check_text, csv_rows, parse_int
+from maatwerk.core.csvfiles import ImportFileError, csv_rows, parse_int
 
 from .models import NATIONAL_ID_PATTERN, Company, EmissionRecord, ImportRun, Installation, LevyKind, Operator, Sector
-from .services import _default_user, sha256_of
+from .services import read_import_file, sha256_of
 
 NATIONAL_KIND = "national"
 REQUIRED = ("installation_id", "name", "company", "levy_kind", "year", "emissions_t", "source")
@@ -133,14 +133,7 @@ def parse_national(data: bytes, file_name: str) -> list[NationalRow]:
 
 def import_national_file(path: Path | str, user: str | None = None) -> NationalImportReport:
     """Import one file of installations outside the ETS all-or-nothing (see the module's docstring)."""
-    path = Path(path)
-    user = user if user is not None else _default_user()
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ImportFileError(path.name, f"kan het bestand niet lezen ({exc.strerror})") from None
-    check_text(path.name, path.name, None, None, max_length=255)  # ImportRun.file_name
-    check_text(user, path.name, None, "gebruiker", max_length=150)  # ImportRun.user
+    path, data, user = read_import_file(path, user)
     rows = parse_national(data, path.name)
     with transaction.atomic():
         return _store(path.name, sha256_of(data), rows, user)

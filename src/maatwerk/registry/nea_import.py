@@ -8,12 +8,11 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from maatwerk.core.csvfiles import check_text
 
 from .models import ImportRun, NeaEmission, NeaPermit
-from .nea import ImportFileError, NeaFile, parse_nea
+from .nea import NeaFile, parse_nea
 from .reconcile import PermitMatch, match_permits
-from .services import _default_user, sha256_of
+from .services import read_import_file, sha256_of
 
 NEA_KIND = "nea"
 NEA_SOURCE = "Nederlandse Emissieautoriteit (NEa), Emissiecijfers (CC0)"
@@ -39,14 +38,7 @@ def import_nea_file(path: Path | str, user: str | None = None) -> NeaImportRepor
     older figure of the same permit and year: the newest publication is leading); permits and years the
     file does not contain are left as they are.
     """
-    path = Path(path)
-    user = user if user is not None else _default_user()
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ImportFileError(path.name, f"kan het bestand niet lezen ({exc.strerror})") from None
-    check_text(path.name, path.name, None, None, max_length=255)  # ImportRun.file_name
-    check_text(user, path.name, None, "gebruiker", max_length=150)  # ImportRun.user
+    path, data, user = read_import_file(path, user)
     parsed = parse_nea(data, path.name)
     with transaction.atomic():
         return _store(path.name, sha256_of(data), parsed, user)

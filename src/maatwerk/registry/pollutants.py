@@ -21,12 +21,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from maatwerk.core.csvfiles import ImportFileError, check_text, csv_rows, parse_decimal, parse_int
+from maatwerk.core.csvfiles import ImportFileError, csv_rows, parse_decimal, parse_int
 
 from .eutl import EUTL_ID
 from .models import Company, EmissionRecord, ImportRun, Installation
 from .models_pollutants import Facility, FacilityRelease
-from .services import _default_user, sha256_of
+from .services import read_import_file, sha256_of
 
 EEA_KIND = "eea-releases"
 EEA_SOURCE = "EEA industrial reporting"
@@ -177,14 +177,7 @@ _RELEASE_FIELDS = ("code", "releases_kg", "confidentiality_reason", "publication
 def import_eea_file(path: Path | str, user: str | None = None) -> EeaImportReport:
     """Import one EEA releases file all-or-nothing and idempotently (only what differs is written;
     a file imported before that changes nothing leaves no trace)."""
-    path = Path(path)
-    user = user if user is not None else _default_user()
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ImportFileError(path.name, f"kan het bestand niet lezen ({exc.strerror})") from None
-    check_text(path.name, path.name, None, None, max_length=255)
-    check_text(user, path.name, None, "gebruiker", max_length=150)
+    path, data, user = read_import_file(path, user)
     rows = parse_eea(data, path.name)
     with transaction.atomic():
         return _store(path.name, sha256_of(data), rows, user)

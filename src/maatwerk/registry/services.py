@@ -50,6 +50,20 @@ def _default_user() -> str:
         return ""
 
 
+def read_import_file(path: Path | str, user: str | None) -> tuple[Path, bytes, str]:
+    """The start of every registry import: the file's bytes and the importing user, both checked
+    against the ImportRun columns they end up in, before anything is parsed or written."""
+    path = Path(path)
+    user = user if user is not None else _default_user()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportFileError(path.name, f"kan het bestand niet lezen ({exc.strerror})") from None
+    check_text(path.name, path.name, None, None, max_length=255)  # ImportRun.file_name
+    check_text(user, path.name, None, "gebruiker", max_length=150)  # ImportRun.user
+    return path, data, user
+
+
 def import_eutl_files(
     paths: Iterable[Path | str],
     user: str | None = None,
@@ -60,16 +74,9 @@ def import_eutl_files(
     Idempotent: a record, installation or operator is only written when its content differs, and a file
     whose content (sha256) was imported before and changes nothing leaves no trace at all.
     """
-    user = user if user is not None else _default_user()
     parsed = []
     for path in paths:
-        path = Path(path)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise ImportFileError(path.name, f"kan het bestand niet lezen ({exc.strerror})") from None
-        check_text(path.name, path.name, None, None, max_length=255)  # ImportRun.file_name
-        check_text(user, path.name, None, "gebruiker", max_length=150)  # ImportRun.user
+        path, data, user = read_import_file(path, user)
         parsed.append((path.name, sha256_of(data), parse_eutl(data, path.name)))
     reports = []
     with transaction.atomic():
