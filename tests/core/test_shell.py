@@ -7,7 +7,6 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
-from maatwerk.core.navigation import menu
 
 from ..helpers import trajectory
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from maatwerk.engine import levy
-from maatwerk.finance.levy_inputs import company_levy, enter_rights
+from maatwerk.finance.levy_inputs import company_levy
 from maatwerk.finance.models import DispensationRightsEntry, Project
 from maatwerk.finance.services import additional_at_target, additionality_by_regime, evaluate
 from maatwerk.registry.models import Company, Installation

@@ -22,7 +22,7 @@ from maatwerk.trajectories import services
 from maatwerk.trajectories.models import Document, Event, Trajectory
 
 from ..helpers import trajectory
-from .test_route_role_matrix import MAY_SEE_ANQORE_SECRETS, ROLES, body_of, ids, matrix  # noqa: F401 (ids is a fixture)
+from .test_route_role_matrix import MAY_SEE_ANQORE_SECRETS, ROLES, ids, matrix  # noqa: F401 (ids is a fixture)
 
 VOLATILE = [
     re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"'),

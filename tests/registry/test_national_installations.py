@@ -165,7 +165,7 @@ def test_import_is_idempotent_and_keeps_provenance(tmp_path):
     assert again.already_imported and ImportRun.objects.filter(kind="national").count() == 1
     assert EmissionRecord.objects.count() == 2
 
-    changed = national_csv(tmp_path, [f"NL-NAT-1,N2O Zuid,Chemie Zuid B.V.,n2o,Limburg,2022,650,CBS (testbron)"], name="v2.csv")
+    changed = national_csv(tmp_path, ["NL-NAT-1,N2O Zuid,Chemie Zuid B.V.,n2o,Limburg,2022,650,CBS (testbron)"], name="v2.csv")
     report = import_national_file(changed)
     assert (report.counts["records_updated"], report.counts["records_unchanged"], report.counts["records_created"]) == (1, 0, 0)
     record = EmissionRecord.objects.get(installation__eutl_id="NL-NAT-1", year=2022)

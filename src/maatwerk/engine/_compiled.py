@@ -45,8 +45,6 @@ else:
 
 
 if AVAILABLE:
-    import numpy as np
-
     _jit = njit(cache=True, nogil=True, fastmath=False, error_model="numpy")
 
     @_jit
