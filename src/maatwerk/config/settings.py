@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "maatwerk.registry",
     "maatwerk.trajectories",
     "maatwerk.finance",
+    "maatwerk.figures",
     "maatwerk.programme",
     "maatwerk.reporting",
     "maatwerk.portal",

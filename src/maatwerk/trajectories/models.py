@@ -163,8 +163,19 @@ class DocumentType(models.TextChoices):
     CLIMATE_PLAN = "climate_plan", _("Klimaatplan")
     BINDING_AGREEMENT = "binding_agreement", _("Bindende maatwerkafspraak")
     PROGRESS_REPORT = "progress_report", _("Voortgangsrapportage")
+    KAMERBRIEF = "kamerbrief", _("Kamerbrief")
+    NEWS = "news", _("Nieuwsbericht")
     NEGOTIATION = "negotiation", _("Onderhandelingsstukken")
     OTHER = "other", _("Overig")
+
+
+class DatePrecision(models.TextChoices):
+    """How much of a date the public record gives: a day, a month or only a year. The stored date is
+    then the first day of that month or year; ``Document.latest_date`` is its last day."""
+
+    DAY = "day", _("dag")
+    MONTH = "month", _("maand")
+    YEAR = "year", _("jaar")
 
 
 class Confidentiality(models.TextChoices):
@@ -238,6 +249,13 @@ class Document(models.Model):
         _("voorgesteld openbaar"), default=False, help_text=_("Het bedrijf stelt voor dit document openbaar te maken; het programmateam beslist.")
     )
     review_reason = models.TextField(_("toelichting beoordeling"), blank=True)
+    # As a source of figures (issue 13): how precise its date is, its reference, its key in a case file,
+    # and the four eyes of publication (who proposed it, who published it).
+    date_precision = models.CharField(_("nauwkeurigheid datum"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    reference = models.CharField(_("kenmerk"), max_length=100, blank=True, help_text=_("Bijv. Kamerstuk 29 826 nr. 266."))
+    case_key = models.CharField(_("sleutel in het casusbestand"), max_length=100, blank=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         verbose_name = _("document")
@@ -260,6 +278,9 @@ class Document(models.Model):
                 condition=~models.Q(status="rejected") | ~models.Q(review_reason=""),
                 name="rejection_has_reason",
             ),
+            models.UniqueConstraint(
+                fields=["trajectory", "case_key"], condition=~models.Q(case_key=""), name="document_case_key_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -279,6 +300,20 @@ class Document(models.Model):
         error = happened_date_error(self.document_date, "Documentdatum")
         if error:
             raise ValidationError({"document_date": error})
+
+    @property
+    def latest_date(self):
+        """The last day the document's date can be (its date for day precision; the end of its month
+        or year otherwise; None when undated)."""
+        import calendar
+        import datetime as dt
+
+        d = self.document_date
+        if d is None or self.date_precision == DatePrecision.DAY:
+            return d
+        if self.date_precision == DatePrecision.MONTH:
+            return d.replace(day=calendar.monthrange(d.year, d.month)[1])
+        return dt.date(d.year, 12, 31)
 
     @property
     def is_public(self) -> bool:
