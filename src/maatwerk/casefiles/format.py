@@ -18,6 +18,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -146,7 +147,8 @@ def check(data) -> list[CaseError]:
     errors = [_dutch(e) for e in _validator().iter_errors(data)]
     errors = _dedupe(errors)
     errors += _semantic(data)
-    return sorted(_dedupe(errors), key=lambda e: _path_key(e.path))
+    order = _document_order(data)
+    return sorted(_dedupe(errors), key=lambda e: _position(e.path, order))
 
 
 def validate(data, file_name: str = "") -> dict:
@@ -157,11 +159,30 @@ def validate(data, file_name: str = "") -> dict:
     return data
 
 
-def _path_key(path: str):
-    """Sort paths in document order: array indices numerically."""
-    import re
+def _document_order(data) -> dict[str, int]:
+    """Every JSON path of ``data`` with its position in the document (depth first, as written)."""
+    order: dict[str, int] = {}
 
-    return [(0, int(p[1:-1])) if p.startswith("[") else (1, p) for p in re.findall(r"\[\d+\]|[^.\[\]]+", path)]
+    def walk(value, path):
+        order[path] = len(order)
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, _json_path_join(path, key))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, f"{path}[{index}]")
+
+    walk(data, "$")
+    return order
+
+
+def _position(path: str, order: dict[str, int]) -> tuple[int, str]:
+    """Where an error's path stands in the document; a missing field sorts just after its parent."""
+    probe = path
+    while probe not in order and probe != "$":
+        cut = max(probe.rfind("."), probe.rfind("["))
+        probe = probe[:cut] if cut > 0 else "$"
+    return order.get(probe, 0), path
 
 
 def _dedupe(errors: list[CaseError]) -> list[CaseError]:
@@ -176,8 +197,12 @@ def _dedupe(errors: list[CaseError]) -> list[CaseError]:
 def _json_path(path) -> str:
     out = "$"
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if _plain(part) else f"[{json.dumps(part, ensure_ascii=False)}]")
+        out = f"{out}[{part}]" if isinstance(part, int) else _json_path_join(out, part)
     return out
+
+
+def _json_path_join(base: str, name: str) -> str:
+    return f"{base}.{name}" if _plain(name) else f"{base}[{json.dumps(name, ensure_ascii=False)}]"
 
 
 def _plain(name: str) -> bool:
@@ -204,8 +229,6 @@ def _dutch(error) -> CaseError:
         known = set(error.schema.get("properties", {}))
         extra = [name for name in value if name not in known] if isinstance(value, dict) else []
         if kind == "unevaluatedProperties":  # the schema of a branch: name the first field the message names
-            import re
-
             extra = re.findall(r"'([^']*)'", error.message.split("were unexpected")[0].split("was unexpected")[0]) or extra
         name = extra[0] if extra else "?"
         return CaseError(_json_path([*path, name]), "onbekend veld (niet in het formaat maatwerk-case/1)")
@@ -251,6 +274,7 @@ def _pattern_message(path, value) -> str:
 # --- semantic checks -------------------------------------------------------------------------------
 
 DATE_FIELDS = ("date", "not_after", "before", "approx")
+_DATE_FORM = re.compile(r"[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?")  # as the schema's partial_date
 
 
 def _semantic(data: dict) -> list[CaseError]:
@@ -265,7 +289,8 @@ def _semantic(data: dict) -> list[CaseError]:
         try:
             return PartialDate.parse(value)
         except ValueError as exc:
-            errors.append(CaseError(path, str(exc)))
+            if _DATE_FORM.fullmatch(value):  # a malformed date is the schema's error already
+                errors.append(CaseError(path, str(exc)))
             return None
 
     def source_at(path: str, key) -> None:
@@ -281,11 +306,12 @@ def _semantic(data: dict) -> list[CaseError]:
             date_at(f"$.company.admission.{name}", admission.get(name))
     for key, source in sources.items():
         if isinstance(source, dict):
-            date_at(f"$.sources.{key}.date", source.get("date"))
+            here = _json_path_join("$.sources", key)
+            date_at(f"{here}.date", source.get("date"))
             if source.get("public") is True and source.get("confidentiality") not in (None, "public"):
-                errors.append(CaseError(f"$.sources.{key}.confidentiality", "een openbare bron (public: true) is 'public'"))
+                errors.append(CaseError(f"{here}.confidentiality", "een openbare bron (public: true) is 'public'"))
             if source.get("public") is False and source.get("confidentiality") == "public":
-                errors.append(CaseError(f"$.sources.{key}.confidentiality", "'public' past niet bij public: false; kies 'internal' of 'confidential'"))
+                errors.append(CaseError(f"{here}.confidentiality", "'public' past niet bij public: false; kies 'internal' of 'confidential'"))
 
     events = data.get("events") if isinstance(data.get("events"), list) else []
     for i, event in enumerate(events):
