@@ -333,9 +333,8 @@ def _semantic(data: dict) -> list[CaseError]:
                 if isinstance(item, dict) and item.get("response") in ("partly", "not_adopted") and not str(item.get("reason") or "").strip():
                     errors.append(CaseError(f"{base}.items[{j}].reason", "geef een reden als een punt (deels) niet is overgenomen"))
         source_at(f"{base}.source", event.get("source"))
-        for j, exception in enumerate(event.get("exceptions") or []):
-            if isinstance(exception, dict):
-                source_at(f"{base}.exceptions[{j}].source", exception.get("source"))
+        if isinstance(event.get("exception"), dict):
+            source_at(f"{base}.exception.source", event["exception"].get("source"))
 
     def figures_at(base: str, figures) -> None:
         seen: dict[tuple, int] = {}
