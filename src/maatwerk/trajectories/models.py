@@ -93,6 +93,8 @@ class EventKind(models.TextChoices):
     PARLIAMENT = "parliament", _("Kamer geïnformeerd")
     NOTE = "note", _("Notitie")
     REVIEW = "review", _("Documentbeoordeling")
+    FIGURE = "figure", _("Cijfer")  # a figure recorded in the register (maatwerk.figures)
+    PUBLICATION = "publication", _("Publicatie")  # a figure or document proposed or published (four eyes)
 
 
 class AppendOnly(models.Model):
