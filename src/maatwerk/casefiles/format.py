@@ -321,8 +321,8 @@ def _semantic(data: dict) -> list[CaseError]:
         dates = {name: date_at(f"{base}.{name}", event.get(name)) for name in DATE_FIELDS}
         if event.get("date") is None and not any(isinstance(event.get(n), str) for n in DATE_FIELDS[1:]):
             errors.append(CaseError(f"{base}.date", "geen datum en geen grens: geef 'date', of null met 'not_after', 'before' of 'approx'"))
-        if event.get("date") is not None and any(event.get(n) is not None for n in DATE_FIELDS[1:]):
-            errors.append(CaseError(f"{base}.date", "een gedateerde gebeurtenis heeft geen grenzen (not_after, before, approx); laat die weg"))
+        if dates["date"] is not None and dates["date"].precision == "day" and any(event.get(n) is not None for n in DATE_FIELDS[1:]):
+            errors.append(CaseError(f"{base}.date", "een gebeurtenis met een bekende dag heeft geen grenzen (not_after, before, approx); laat die weg"))
         if dates["not_after"] and dates["approx"] and dates["approx"].first > dates["not_after"].last:
             errors.append(CaseError(f"{base}.approx", f"de schatting {event['approx']} ligt na de grens not_after {event['not_after']}"))
         if dates["before"] and dates["approx"] and dates["approx"].first >= dates["before"].first:
