@@ -100,6 +100,15 @@ def upload(ids):
             "file": SimpleUploadedFile("brief.pdf", PDF, content_type="application/pdf")}
 
 
+def case_file_upload(ids):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ..casefiles.cases import alco_like
+
+    case = json.dumps(alco_like("Matrix Ethanol")).encode()
+    return {"file": SimpleUploadedFile("matrix.json", case, content_type="application/json")}
+
+
 def remap_installation(ids):
     """Move the installation to a company other than its current one (the form carries the current one)."""
     current = Installation.objects.select_related("operator", "company").get(eutl_id=ids["installation"]).effective_company
@@ -135,6 +144,9 @@ def matrix() -> list[Case]:
         G("registry:mapping_operator", lambda ids: f"/register/koppelen/rekeninghouders/{ids['operator']}/", PROGRAMME_ONLY),
         P("registry:mapping_operator", lambda ids: f"/register/koppelen/rekeninghouders/{ids['operator']}/",
           (L, 403, 403, 403, 403, 403, 302), remap_operator),
+        # reading in a case file (programme team only): a POST with a file shows the preview and writes nothing
+        G("casefiles:upload", "/casusbestanden/inlezen/", PROGRAMME_ONLY),
+        P("casefiles:upload", "/casusbestanden/inlezen/", (L, 403, 403, 403, 403, 403, 200), case_file_upload, writes=False),
         G("reporting:letter", "/rapportage/voortgangsbrief/", PROGRAMME_ONLY),  # an unsent draft (issue 12)
         # logging in and out, second factor
         G("login", "/inloggen/", OPEN),
@@ -358,7 +370,7 @@ def test_every_route_and_api_operation_is_in_the_matrix():
     assert not missing, f"routes without a row in the matrix: {missing}"
     # every web route that accepts POST (a view that is not GET-only) is also tried with POST
     for name in ("trajectories:move", "trajectories:upload", "trajectories:review", "finance:project_edit", "finance:business_case_edit",
-                 "programme:assumptions", "programme:milestone_edit", "registry:mapping_installation", "registry:mapping_operator", "accounts:two_factor", "login", "logout"):
+                 "programme:assumptions", "programme:milestone_edit", "registry:mapping_installation", "registry:mapping_operator", "casefiles:upload", "accounts:two_factor", "login", "logout"):
         assert (name, "POST") in covered_methods, name
 
 

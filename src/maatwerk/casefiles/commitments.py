@@ -63,7 +63,8 @@ def commitment_values(project) -> dict:
     reduction = held.get("co2_reduction_t_per_year")
     if reduction is not None and reduction.year:
         values["target_year"] = reduction.year
-    values["baseline_period"] = reduction.base_period if reduction is not None else ""
+    if reduction is not None and reduction.base_period:
+        values["baseline_period"] = reduction.base_period
     shown = [f for q, f in held.items() if q in COLUMNS]
     published = [f for f in shown if f.state == PublicationState.PUBLISHED]
     values["figures_published"] = bool(shown) and len(published) == len(shown)

@@ -47,6 +47,7 @@ def _entries(user, role):
         ("Mijn projecten" if role == Role.COMPANY else "Projecten", lambda: reverse("finance:projects"),
          (Role.COMPANY, Role.PROVINCE, Role.PROGRAMME)),
         ("Programma", lambda: reverse("programme:dashboard"), (Role.PROGRAMME,)),
+        ("Casusbestand inlezen", lambda: reverse("casefiles:upload"), (Role.PROGRAMME,)),
         ("Monitoring", lambda: reverse("programme:monitoring"), (Role.PROGRAMME,)),
         ("Voortgangsbrief", lambda: reverse("reporting:letter"), (Role.PROGRAMME,)),
         ("Overzichten", lambda: reverse("reporting:overviews"), (Role.PROGRAMME,)),

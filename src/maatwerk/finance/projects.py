@@ -110,3 +110,51 @@ def _today():
     from django.utils import timezone
 
     return timezone.localdate()
+
+
+#: a project's inputs of the business-case evaluation that are not figures of the register
+EVALUATION_FIELDS = (
+    "levy_regime", "baseline_period", "baseline_emissions_t", "acceleration_years", "zzs", "generic_instruments_checked", "financial_securities",
+    "legally_required", "state_aid_framework",
+)
+
+
+def set_evaluation_inputs(project: Project, changes: dict, actor=None) -> Project:
+    """Change the project's inputs of the evaluation (:data:`EVALUATION_FIELDS`); an event lists which."""
+    unknown = set(changes) - set(EVALUATION_FIELDS)
+    if unknown:
+        raise ValidationError({f: "Onbekend invoerveld van de beoordeling." for f in sorted(unknown)})
+    with recording(project.trajectory, actor) as rec:
+        fresh = Project.objects.select_for_update().get(pk=project.pk)
+        diff = [f for f, v in changes.items() if getattr(fresh, f) != v]
+        if not diff:
+            return fresh
+        for f in diff:
+            setattr(fresh, f, changes[f])
+        try:
+            fresh.full_clean(exclude=["trajectory", "decision_deck"])
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict) from None
+        fresh.version += 1
+        fresh.save(update_fields=[*diff, "version"])
+        rec.event(EventKind.EDIT, effective_date=_today(), note=f"Invoer van de beoordeling gewijzigd: {fresh.name}",
+                  payload={"project": fresh.pk, "changed_fields": sorted(diff)})
+        return fresh
+
+
+def create_business_case(project: Project, fields: dict, actor=None):
+    """Record the project's business case (confidential business information: the event names no figure)."""
+    from .models import BusinessCase
+
+    with recording(project.trajectory, actor) as rec:
+        if BusinessCase.objects.filter(project=project).exists():
+            raise ValidationError({"project": f"{project} heeft al een businesscase; wijzig die."})
+        bc = BusinessCase(project=project, updated_by=actor if getattr(actor, "is_authenticated", False) else None, **fields)
+        try:
+            bc.full_clean(exclude=["project", "updated_by"])
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict) from None
+        bc.save()
+        rec.event(EventKind.EDIT, effective_date=_today(), note=f"Businesscase vastgelegd: {project.name}",
+                  payload={"project": project.pk, "business_case": bc.pk})
+        return bc
