@@ -105,7 +105,9 @@ def case_file_upload(ids):
 
     from ..casefiles.cases import alco_like
 
-    case = json.dumps(alco_like("Matrix Ethanol")).encode()
+    data = alco_like("Matrix Ethanol")
+    data["company"].pop("installations")  # not in the demo registry
+    case = json.dumps(data).encode()
     return {"file": SimpleUploadedFile("matrix.json", case, content_type="application/json")}
 
 

@@ -185,8 +185,6 @@ class _CaseImport:
         self.sources()
         self.admission_and_eligibility()
         self.parties()
-        if self.errors:
-            return  # events and figures rest on the sources; report what is wrong there first
         self.events()
         self.projects()
 
@@ -318,6 +316,9 @@ class _CaseImport:
         recorded = [_event_signature(e) for e in self.trajectory.events.select_related("source_document")]
         for i, spec in enumerate(self.data.get("events", [])):
             path = f"$.events[{i}]"
+            needed = [spec.get("source"), (spec.get("exception") or {}).get("source")]
+            if any(key is not None and key not in self.documents for key in needed):
+                continue  # its source was refused: reported there
             signature = _spec_signature(spec)
             if signature in recorded:
                 recorded.remove(signature)  # each recorded event answers for one event of the file
@@ -345,9 +346,10 @@ class _CaseImport:
                         "source_document": "source"},
                 **kwargs,
             )
-            if ok:
-                self.report.add("gebeurtenissen", _event_line(spec))
             self.trajectory.refresh_from_db()
+            if not ok:
+                break  # the later events rest on this one: their errors would only repeat it
+            self.report.add("gebeurtenissen", _event_line(spec))
 
     def projects(self) -> None:
         from maatwerk.finance import projects as finance_services
