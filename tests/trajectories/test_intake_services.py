@@ -1,0 +1,139 @@
+"""Case intake through the services (issue 13 point 4): companies, admission, parties, sources, and
+events with partial or bounded dates and recorded gate exceptions.
+
+Expectations are reasoned by hand from the rule "a month or year counts from its last possible day,
+a bound from the bound" (never the code's own output)."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from maatwerk.core.dates import PartialDate, When
+from maatwerk.registry.models import Company, Installation, Operator
+from maatwerk.trajectories import services
+from maatwerk.trajectories.models import Event, EventKind, Trajectory
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return (Company.objects.count(), Trajectory.objects.count(), Event.objects.count(),
+            sorted(Installation.objects.values_list("pk", "company_id")), sorted(Operator.objects.values_list("pk", "company_id")))
+
+
+@pytest.fixture
+def alco_registry():
+    operator = Operator.objects.create(name="ALCO ENERGY ROTTERDAM B.V.", country="NL")
+    installation = Installation.objects.create(eutl_id="NL-439", name="Alco Energy Rotterdam", country="NL", operator=operator)
+    return operator, installation
+
+
+def alco(alco_registry, **kw):
+    operator, installation = alco_registry
+    return services.create_company(
+        name="Alco Energy Rotterdam", sector="industry", provinces=["Zuid-Holland"], installations=["NL-439"],
+        operators=[operator.pk], admission_kind="extension", admission_reason="Toegelaten als uitbreiding (voortgangsbrief maart 2024)", **kw)
+
+
+def test_create_company_makes_its_trajectory_in_exploration_and_links_the_registry(alco_registry):
+    operator, installation = alco_registry
+    t = alco(alco_registry)
+    assert t.phase == "exploration" and t.phase_since is None
+    assert t.company.provinces == "Zuid-Holland" and t.company.in_programme
+    operator.refresh_from_db()
+    installation.refresh_from_db()
+    assert operator.company_id == t.company_id
+    assert installation.company_id is None and installation.effective_company == t.company  # follows its account holder
+    assert t.admission_kind == "extension" and t.top20 is False and t.company.extension_reason.startswith("Toegelaten")
+    assert services.state_as_of(t).phase == "exploration"
+
+
+def test_bad_company_input_names_each_field_and_writes_nothing(alco_registry):
+    before = counts()
+    with pytest.raises(ValidationError) as refused:
+        services.create_company(name="", sector="steel", provinces=["Zuid-Holand"], installations=["NL-99999"])
+    errors = refused.value.message_dict
+    assert set(errors) == {"name", "sector", "provinces", "installations"}
+    assert "Zuid-Holand" in errors["provinces"][0] and "NL-99999" in errors["installations"][0]
+    with pytest.raises(ValidationError) as refused:
+        services.create_company(name="Alco", sector="industry", admission_kind="extension")
+    assert "admission_reason" in refused.value.message_dict
+    assert counts() == before
+
+
+def test_a_name_in_use_is_a_duplicate(alco_registry):
+    alco(alco_registry)
+    before = counts()
+    with pytest.raises(services.DuplicateName):
+        services.create_company(name="alco energy rotterdam", sector="industry")
+    assert counts() == before
+
+
+def alco_case(t, actor=None):
+    """Alco Energy Rotterdam from its public record (DOMAIN.md §6): EoP ?, by June 2025; concept and
+    AMVI advice ?, before the JLoI; JLoI 11 March 2026; parliament informed, date unknown."""
+    letter = services.add_source(t, kind="kamerbrief", title="Voortgangsbrief maatwerk", date="2025-06-30",
+                                 reference="Kamerstuk 29 826 nr. 260", public=True)
+    jloi = services.add_source(t, kind="jloi", title="JLoI Alco Energy Rotterdam", date="2026-03-11", public=True)
+    exc = lambda doc: services.GateExceptions("Het openbare dossier noemt dit niet.", doc)  # noqa: E731
+    services.record_event(t, "transition", "eop_signed", not_after="2025-06-30", source_document=letter, exceptions=exc(letter), actor=actor)
+    services.record_event(t, "transition", "jloi_concept", before="2026-03-11", source_document=jloi, exceptions=exc(jloi), actor=actor)
+    services.record_event(t, "amvi_advice", before="2026-03-11", source_document=jloi, advice={"summary": "Niet openbaar."}, actor=actor)
+    services.record_event(t, "transition", "amvi_advice", before="2026-03-11", source_document=jloi, exceptions=exc(jloi), actor=actor)
+    services.record_event(t, "transition", "jloi_signed", date="2026-03-11", source_document=jloi, actor=actor)
+    services.record_event(t, "parliament_informed", source_document=jloi, actor=actor)
+    return letter, jloi
+
+
+def test_alco_from_its_public_record(alco_registry):
+    t = alco(alco_registry)
+    alco_case(t)
+    # by hand: the EoP counts from 30 June 2025 (its bound), not a day earlier
+    assert services.state_as_of(t, dt.date(2025, 6, 29)).phase == "exploration"
+    assert services.state_as_of(t, dt.date(2025, 6, 30)).phase == "eop_signed"
+    assert services.state_as_of(t, dt.date(2025, 6, 30)).since is None  # the day is not public
+    # concept and advice: before 11 March 2026, so from 10 March 2026 at the latest
+    assert services.state_as_of(t, dt.date(2026, 3, 9)).phase == "eop_signed"
+    assert services.state_as_of(t, dt.date(2026, 3, 10)).phase == "amvi_advice"
+    state = services.state_as_of(t, dt.date(2026, 3, 11))
+    assert state.phase == "jloi_signed" and state.since == dt.date(2026, 3, 11)
+    exceptions = t.events.filter(kind=EventKind.GATE_EXCEPTION).order_by("pk")
+    assert [e.payload["to_phase"] for e in exceptions] == ["eop_signed", "jloi_concept", "amvi_advice"]
+    assert {c["code"] for c in exceptions[0].payload["conditions"]} == {"climate_plan", "willing_to_invest_in_nl", "eop_document"}
+    assert {c["code"] for c in exceptions[2].payload["conditions"]} == {"amvi_feasibility", "amvi_cost_effectiveness", "amvi_ambition"}
+    notice = t.parliament_notices.get()
+    assert notice.informed_on is None and notice.not_after is None
+    assert services.facts_as_of(t).informed_parliament
+
+
+def test_a_year_counts_from_its_last_day_and_a_month_from_the_months(alco_registry):
+    t = alco(alco_registry)
+    doc = services.add_source(t, kind="eop", title="EoP", date="2021", public=True)
+    services.set_admission(t, "extension", "reden", doc)
+    services.edit(t, {"climate_plan_target_year": 2045, "willing_to_invest_in_nl": True})
+    services.record_event(t, "transition", "eop_signed", date="2021", source_document=doc)
+    assert services.state_as_of(t, dt.date(2021, 12, 30)).phase == "exploration"
+    assert services.state_as_of(t, dt.date(2021, 12, 31)).phase == "eop_signed"
+    event = t.events.get(kind=EventKind.TRANSITION)
+    assert event.effective_date is None and event.not_after == dt.date(2021, 12, 31)
+    assert event.when == When(date=PartialDate(2021)) and event.when.dutch() == "in 2021"
+    assert event.when.after == dt.date(2020, 12, 31)
+
+
+def test_a_gate_is_strict_without_an_exception_and_an_exception_needs_reason_and_source(alco_registry):
+    t = alco(alco_registry)
+    doc = services.add_source(t, kind="kamerbrief", title="Brief", date="2025-06", public=True)
+    before = counts()
+    with pytest.raises(services.TransitionRefused) as refused:
+        services.record_event(t, "transition", "eop_signed", not_after="2025-06-30")
+    assert any("klimaatplan" in r.lower() for r in refused.value.reasons)
+    with pytest.raises(ValidationError) as refused:
+        services.record_event(t, "transition", "eop_signed", not_after="2025-06-30", exceptions=services.GateExceptions(" ", None))
+    assert set(refused.value.message_dict) == {"exception_reason", "exception_source"}
+    with pytest.raises(ValidationError) as refused:
+        services.record_event(t, "transition", "eop_signed", not_after="2025-13")
+    assert refused.value.message_dict == {"not_after": ["Uiterlijk op: '2025-13' is geen geldige maand (1 tot en met 12)."]}
+    with pytest.raises(services.TransitionRefused):  # a skip is never excepted
+        services.record_event(t, "transition", "jloi_signed", date="2026-03-11", exceptions=services.GateExceptions("x", doc))
+    assert counts() == before
