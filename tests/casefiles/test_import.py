@@ -202,7 +202,7 @@ def test_only_the_programme_team_imports(registry_only, tmp_path):
 
     from ..helpers import make_user
 
-    make_user("t-bedrijf", Role.COMPANY)
+    make_user("t-bedrijf", Role.AMVI)
     with pytest.raises(CommandError, match="Alleen het programmateam"):
         import_file(write(tmp_path, alco_like()), user="t-bedrijf")
     assert Company.objects.count() == 0

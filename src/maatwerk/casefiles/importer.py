@@ -189,7 +189,7 @@ class _CaseImport:
         self.projects()
 
     def company(self) -> bool:
-        from maatwerk.registry.models import Company, Operator
+        from maatwerk.registry.models import Company
         from maatwerk.trajectories import services
         from maatwerk.trajectories.models import Trajectory
 
@@ -220,17 +220,16 @@ class _CaseImport:
                                                          "neem het op in het programma via Bedrijven en lees het bestand dan opnieuw in"))
             return False
         self.trajectory = trajectory
-        current = services.company_values(trajectory) if hasattr(services, "company_values") else None
-        changes = {k: v for k, v in values.items() if k != "name"}
-        if current is not None:
-            changes = {k: v for k, v in changes.items() if _normal(current.get(k)) != _normal(v)}
+        current = _company_values(company)
+        changes = {k: v for k, v in values.items() if k != "name" and _normal(current[k]) != _normal(v)}
         if changes:
             event, ok = self.attempt("$.company", services.update_company, trajectory, changes, actor=self.actor,
                                      fields={"operators": "account_holders"})
-            if ok and event is not None:
+            if not ok:
+                return False
+            if event is not None:
                 self.report.add("wijzigingen", f"Bedrijfsgegevens van {company.name}: {', '.join(sorted(event.payload.get('changed', {})))}")
         self.trajectory.refresh_from_db()
-        del Operator
         return True
 
     def _operators(self, names):
@@ -415,6 +414,18 @@ class _CaseImport:
 
 
 # --- comparing what is recorded with the file ---------------------------------------------------------
+
+
+def _company_values(company) -> dict:
+    """The company as the file's fields would give it (installations linked one by one, account holders by pk)."""
+    from maatwerk.registry.models import Installation
+
+    return {
+        "sector": company.sector, "subsector": company.subsector, "sites": company.sites,
+        "provinces": [p.strip() for p in company.provinces.split(",") if p.strip()],
+        "installations": list(Installation.objects.filter(company=company).values_list("eutl_id", flat=True)),
+        "operators": list(company.operators.values_list("pk", flat=True)),
+    }
 
 
 def _normal(value):
