@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 
 from maatwerk.core.forms import DateInput, DutchDecimalField, StyledForm
 from maatwerk.core.templatetags.maatwerk import datum_kort, figure as figure_text
@@ -29,11 +30,11 @@ class SourceChoiceField(forms.ModelChoiceField):
 class SupersedesChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, f):
         subject = f" – {f.project.name}" if f.project_id else ""
-        return f"{f.get_quantity_display()}{subject}: {figure_text(f)} vanaf {datum_kort(f.valid_from)} (nr. {f.pk})"
+        return f"{capfirst(f.get_quantity_display())}{subject}: {figure_text(f)} vanaf {datum_kort(f.valid_from)} (nr. {f.pk})"
 
 
 class FigureForm(StyledForm, forms.Form):
-    quantity = forms.ChoiceField(label="Grootheid", choices=[(q.value, f"{q.label} ({UNITS[q]})") for q in Quantity])
+    quantity = forms.ChoiceField(label="Grootheid", choices=[(q.value, f"{capfirst(str(q.label))} ({UNITS[q]})") for q in Quantity])
     project = forms.ModelChoiceField(
         label="Project", queryset=None, required=False, empty_label="Het bedrijf als geheel",
         help_text="Leeg: het cijfer gaat over het bedrijf als geheel.",
