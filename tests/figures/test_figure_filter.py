@@ -30,6 +30,9 @@ class F:
         (F("exact", 12_500_000, None, "m3/jr"), "12,5 mln m³ per jaar"),
         (F("exact", 120, 120, "MW"), "120 MW"),
         (F("about", 1_050_000, None, "t CO2/jr"), "ca. 1,05 Mt"),
+        (F("range", 484_000, 523_000, "t CO2/jr"), "484–523 kt"),
+        (F("range", 500_000, 1_900_000, "t CO2/jr"), "0,5–1,9 Mt"),
+        (F("exact", 850, 850, "t CO2/jr"), "850 t"),
     ],
 )
 def test_figure_texts(record, text):

@@ -210,7 +210,10 @@ def amount_formatter(unit: str):
     def fmt(low, high=None):
         numbers = [float(low)] + ([] if high is None else [float(high)])
         if unit in _TONNE_UNITS:
-            texts, suffix = _scaled(numbers, ((5e5, 1e6, "Mt"), (1e3, 1e3, "kt")))
+            # Mt from 1 Mt, and from 0,5 Mt for round tenths (as documents write them: "ten minste 0,6 Mt");
+            # otherwise kt, so 523 kt keeps its digits
+            tenths = all(n % 1e5 == 0 for n in numbers)
+            texts, suffix = _scaled(numbers, ((5e5 if tenths else 1e6, 1e6, "Mt"), (1e3, 1e3, "kt")))
             return f"{_span(texts)} {suffix or 't'}{_TONNE_UNITS[unit]}"
         if unit == "EUR":
             if high is None:
