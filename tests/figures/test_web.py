@@ -122,6 +122,8 @@ def test_province_sees_no_confidential_figure_amvi_records_nothing(world, client
     client.force_login(w.province)
     page = client.get(f"/cijfers/bedrijven/{w.cosun.slug}/")
     assert page.status_code == 200 and "1–2 kt" not in text(page) and "Businesscase" not in text(page)
+    form = client.get(f"/cijfers/bedrijven/{w.cosun.slug}/vastleggen/")  # not in the "vervangt" choices either
+    assert form.status_code == 200 and "1–2 kt" not in text(form) and "Businesscase" not in text(form)
     client.force_login(w.company)
     assert "1–2 kt" in text(client.get(f"/cijfers/bedrijven/{w.cosun.slug}/"))
     client.force_login(w.nobody)

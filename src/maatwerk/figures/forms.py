@@ -12,6 +12,7 @@ from maatwerk.core.templatetags.maatwerk import datum_kort, figure as figure_tex
 from maatwerk.trajectories import permissions as trajectory_permissions
 from maatwerk.trajectories.models import Confidentiality
 
+from . import permissions as figure_permissions
 from .models import UNITS, Figure, Qualifier, Quantity, qualifier_error
 
 QUALIFIER_HELP = (
@@ -68,8 +69,9 @@ class FigureForm(StyledForm, forms.Form):
             trajectory_permissions.visible_documents(user).filter(trajectory=trajectory).exclude(status="rejected").order_by("-document_date", "title")
         )
         superseded = Figure.objects.filter(company=company, supersedes__isnull=False).values("supersedes_id")
-        self.fields["supersedes"].queryset = (
-            Figure.objects.filter(company=company).exclude(pk__in=superseded).select_related("project").order_by("quantity", "project__name", "valid_from", "pk")
+        self.fields["supersedes"].queryset = (  # only what the user may see: the label shows the value
+            figure_permissions.visible_figures(user).filter(company=company).exclude(pk__in=superseded)
+            .select_related("project").order_by("quantity", "project__name", "valid_from", "pk")
         )
         add = reverse("trajectories:detail", args=[trajectory.pk]) + "#document-indienen"
         self.fields["source"].help_text = format_html(
