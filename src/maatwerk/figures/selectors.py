@@ -37,11 +37,13 @@ def _ids(things) -> list:
     return [getattr(t, "pk", t) for t in things]
 
 
-def candidates(*, as_of: dt.date, audience: str, known_at: dt.datetime | None = None, companies=None, quantities=None) -> QuerySet[Figure]:
+def candidates(
+    *, as_of: dt.date, audience: str, known_at: dt.datetime | None = None, companies=None, quantities=None, among=None
+) -> QuerySet[Figure]:
     """Every record that may hold on ``as_of`` for ``audience`` (before choosing one per series)."""
     if audience not in AUDIENCES:
         raise ValueError(f"audience is 'public' of 'internal', niet {audience!r}")
-    qs = Figure.objects.filter(valid_from__lte=as_of)
+    qs = (Figure.objects.all() if among is None else among).filter(valid_from__lte=as_of)
     if audience == PUBLIC:
         qs = qs.filter(
             state=PublicationState.PUBLISHED,
@@ -70,10 +72,13 @@ def _precedence(figure: Figure):
 
 
 def current(
-    *, as_of: dt.date, audience: str, known_at: dt.datetime | None = None, companies=None, quantities=None
+    *, as_of: dt.date, audience: str, known_at: dt.datetime | None = None, companies=None, quantities=None, among=None
 ) -> dict[SeriesKey, Figure]:
-    """The record that holds per series on ``as_of`` for ``audience`` (see the module docstring)."""
-    qs = candidates(as_of=as_of, audience=audience, known_at=known_at, companies=companies, quantities=quantities)
+    """The record that holds per series on ``as_of`` for ``audience`` (see the module docstring).
+
+    ``among``: choose only among these records (e.g. ``figures.permissions.visible_figures(user)``
+    for an internal page: a user is shown the latest record it may see)."""
+    qs = candidates(as_of=as_of, audience=audience, known_at=known_at, companies=companies, quantities=quantities, among=among)
     holding: dict[SeriesKey, Figure] = {}
     for figure in qs.select_related("source", "project", "company").order_by():
         key = series_key(figure)
