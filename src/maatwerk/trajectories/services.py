@@ -377,6 +377,9 @@ def transition(
         if implausible:
             raise TransitionRefused([implausible])
         when = When(date=PartialDate.of(date)) if date is not None else When()
+    if when.date is None and when.not_after is None and when.before is None:
+        raise ValidationError({"date": "Datum: vul de datum van de overgang in (een dag, maand of jaar), of een grens "
+                                       "(uiterlijk op, vóór) als de datum niet openbaar is."})
     with recording(trajectory, actor, expected_version) as rec:
         return _transition(rec, to, when, note=note, source=source, source_document=source_document, exceptions=exceptions)
 

@@ -413,7 +413,7 @@ COMPANY_REFUSAL = "Alleen het programmateam maakt bedrijven en trajecten aan en 
 
 def _company_page(request, template_context):
     def page(form, status=200):
-        return render(request, "trajectories/company_form.html", {**template_context, "form": form}, status=status)
+        return render(request, "core/form_page.html", {**template_context, "form": form, "form_id": "bedrijf-formulier"}, status=status)
 
     return page
 
