@@ -30,7 +30,8 @@ class PartialDateField(forms.CharField):
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
         self.message_label = message_label
-        self.widget.attrs.update({"placeholder": "JJJJ-MM-DD, JJJJ-MM of JJJJ", "autocomplete": "off", "maxlength": "10", "size": "12"})
+        self.widget.attrs.update({"placeholder": "JJJJ-MM-DD, JJJJ-MM of JJJJ", "autocomplete": "off", "maxlength": "10", "size": "12",
+                                  "class": "partial-date"})
 
     def to_python(self, value):
         text = super().to_python(value)
@@ -122,8 +123,9 @@ class TransitionForm(DocumentsMixin, WhenMixin, StyledForm, forms.Form):
         help_text=_("Alleen als het openbare dossier een voorwaarde niet invult (bijv. geen klimaatplanjaar of EoP-document). "
                     "Elke ontbrekende voorwaarde wordt met uw naam, de reden en de bron vastgelegd en op de trajectpagina getoond."),
     )
-    exception_reason = forms.CharField(label=_("Reden van de uitzondering"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
-    exception_source = source_field(_("Bron van de uitzondering"), _("Het document waarop de overgang steunt, bijv. de Kamerbrief."))
+    exception_reason = forms.CharField(label=_("Reden van de uitzondering"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}),
+                                       help_text=_("Verplicht bij een uitzondering: waarom vult het openbare dossier de voorwaarde niet in?"))
+    exception_source = source_field(_("Bron van de uitzondering"), _("Verplicht bij een uitzondering: het document waarop de overgang steunt, bijv. de Kamerbrief."))
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, moves=None, **kwargs):
@@ -313,7 +315,7 @@ class AmviAdviceForm(DocumentsMixin, WhenMixin, StyledForm, forms.Form):
         data = super().clean()
         submitted, when = data.get("concept_submitted_on"), getattr(self, "when", None)
         if submitted and when is not None and when.bound is not None and when.bound < submitted:
-            self.add_error("date" if when.date else "not_after", _("Het advies kan niet vóór het voorleggen van het concept liggen."))
+            self.add_error(self.date_name if when.date else "not_after", _("Het advies kan niet vóór het voorleggen van het concept liggen."))
         return data
 
     def advice_fields(self) -> dict:
