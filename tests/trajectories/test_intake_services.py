@@ -239,3 +239,24 @@ def test_update_company_relinks_and_names_a_taken_installation(alco_registry):
     assert operator.company_id is None and Company.objects.get(pk=t.company_id).name == "Alco Energy Rotterdam B.V."
     taken.refresh_from_db()
     assert taken.effective_company == other.company
+
+
+def test_an_event_resting_on_a_document_a_role_may_not_see_loses_its_title(alco_registry):
+    from maatwerk.accounts.models import Role
+    from maatwerk.trajectories import permissions
+
+    from ..helpers import make_user
+
+    t = alco(alco_registry)
+    memo = services.add_source(t, kind="other", title="Interne notitie GEHEIM-7", date="2025-06")  # internal: not the AMVI's
+    exc = services.GateExceptions("Niet openbaar.", memo)
+    services.record_event(t, "transition", "eop_signed", not_after="2025-06-30", source_document=memo, exceptions=exc)
+    services.record_event(t, "transition", "jloi_concept", before="2026-03-11", exceptions=exc)  # now put to the AMVI
+    amvi = make_user("amvi-x", Role.AMVI)
+    assert permissions.can_view_trajectory(amvi, t)
+    shown = permissions.visible_events(amvi, services.ordered_events(t))
+    resting = [e for e in shown if e.kind in ("transition", "gate_exception")]
+    assert len(resting) == 4 and all("GEHEIM-7" not in e.source and e.source_document_id is None for e in resting)
+    assert all("document" not in e.payload for e in resting)
+    programme = make_user("prog-x", Role.PROGRAMME)
+    assert any("GEHEIM-7" in e.source for e in permissions.visible_events(programme, services.ordered_events(t)))

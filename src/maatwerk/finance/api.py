@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import Annotated
 
 from django.db import transaction
 from django.forms.models import model_to_dict
@@ -77,7 +78,7 @@ class ProjectPatch(Schema):
     generic_instruments_checked: bool | None = Field(None, strict=True)
     financial_securities: bool | None = Field(None, strict=True)
     public_source: str | None = Field(None, max_length=20000, pattern=TEXT)
-    techniques: list[str] | None = Field(None, max_length=20, description="Codes, bijv. electrification, ccs")
+    techniques: list[Annotated[str, Field(max_length=40, pattern=TEXT)]] | None = Field(None, max_length=20, description="Codes, bijv. electrification, ccs")
     figures_published: bool | None = Field(None, strict=True, description="Cijfers openbaar (alleen het programmateam)")
     figures_published_on: dt.date | None = None
 
@@ -88,7 +89,7 @@ class ProjectIn(Schema):
     trajectory_id: int = Field(..., ge=1, le=2**31 - 1)
     name: str = Field(..., min_length=1, max_length=200, pattern=TEXT)
     description: str = Field("", max_length=20000, pattern=TEXT)
-    techniques: list[str] = Field([], max_length=20, description="Codes, bijv. electrification, ccs, mvr (mag leeg zijn)")
+    techniques: list[Annotated[str, Field(max_length=40, pattern=TEXT)]] = Field([], max_length=20, description="Codes, bijv. electrification, ccs, mvr (mag leeg zijn)")
 
 
 class Detail(Schema):

@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -78,6 +79,8 @@ class DocumentOut(Schema):
 
 
 TEXT = r"^[^\x00]*$"
+Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+Code = Annotated[str, Field(max_length=40, pattern=TEXT)]
 PARTIAL = Field(None, max_length=10, pattern=TEXT, description="JJJJ-MM-DD (dag), JJJJ-MM (maand) of JJJJ (jaar)")
 DOCUMENT_ID = Field(None, ge=1, le=2**31 - 1, description="Een document van dit traject")
 
@@ -87,7 +90,7 @@ class ExceptionIn(Schema):
 
     reason: str = Field(..., max_length=5000, pattern=TEXT, description="Waarom het openbare dossier de voorwaarde(n) niet invult")
     source_document_id: int | None = DOCUMENT_ID
-    conditions: list[str] | None = Field(None, max_length=30, description="Voorwaardecodes; leeg: elke voorwaarde die niet voldaan is")
+    conditions: list[Code] | None = Field(None, max_length=30, description="Voorwaardecodes; leeg: elke voorwaarde die niet voldaan is")
 
 
 class WhenIn(Schema):
@@ -150,9 +153,9 @@ class CompanyIn(Schema):
     sector: str = Field("industry", max_length=20, pattern=TEXT)
     subsector: str = Field("", max_length=200, pattern=TEXT)
     sites: str = Field("", max_length=300, pattern=TEXT)
-    provinces: list[str] = Field([], max_length=12)
-    installations: list[str] = Field([], max_length=200, description="EUTL-id's, bijv. NL-439")
-    operators: list[int] = Field([], max_length=200, description="Rekeninghouders (id's uit het register)")
+    provinces: list[Code] = Field([], max_length=12)
+    installations: list[Code] = Field([], max_length=200, description="EUTL-id's, bijv. NL-439")
+    operators: list[Id] = Field([], max_length=200, description="Rekeninghouders (id's uit het register)")
     admission_kind: str = Field("", pattern=r"^(|top20|extension)$", description="top20 of extension (leeg: onbekend)")
     admission_reason: str = Field("", max_length=5000, pattern=TEXT)
 
@@ -163,9 +166,9 @@ class CompanyPatch(Schema):
     sector: str | None = Field(None, max_length=20, pattern=TEXT)
     subsector: str | None = Field(None, max_length=200, pattern=TEXT)
     sites: str | None = Field(None, max_length=300, pattern=TEXT)
-    provinces: list[str] | None = Field(None, max_length=12)
-    installations: list[str] | None = Field(None, max_length=200)
-    operators: list[int] | None = Field(None, max_length=200)
+    provinces: list[Code] | None = Field(None, max_length=12)
+    installations: list[Code] | None = Field(None, max_length=200)
+    operators: list[Id] | None = Field(None, max_length=200)
 
 
 class TrajectoryPatch(Schema):

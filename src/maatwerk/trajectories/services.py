@@ -514,7 +514,11 @@ def _company_fields(values: dict, company: Company | None) -> dict:
             errors["installations"] = f"Installaties: {'; '.join(taken)}; koppel haar om via Register › Koppelen als dat de bedoeling is."
         out["installations"] = [found[i] for i in ids if i in found]
     if "operators" in values:
-        pks = list(dict.fromkeys(int(p) for p in values["operators"] or ()))
+        raw = list(values["operators"] or ())
+        valid = [p for p in raw if isinstance(p, int) and not isinstance(p, bool) and 0 < p < 2**31]
+        if len(valid) != len(raw):
+            errors["operators"] = "Rekeninghouders: geef de nummers (id's) van rekeninghouders uit het register."
+        pks = list(dict.fromkeys(valid))
         found = {o.pk: o for o in Operator.objects.select_related("company").filter(pk__in=pks)}
         missing = [str(p) for p in pks if p not in found]
         taken = [f"{found[p].name} hoort al bij {found[p].company}" for p in pks if p in found and found[p].company_id

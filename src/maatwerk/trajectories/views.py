@@ -79,8 +79,9 @@ FORM_TITLES = {
 }
 
 
-def _documents(trajectory):
-    return trajectory.documents.order_by("document_date", "pk")
+def _documents(trajectory, user):
+    """The documents a form may offer as a source: those of the trajectory the user may see."""
+    return permissions.visible_documents(user).filter(trajectory=trajectory).order_by("document_date", "pk")
 
 
 def _entered(state, events):
@@ -100,7 +101,7 @@ def _detail_page(request, trajectory, *, as_of=None, as_of_form=None, status=200
     facts = services.facts_as_of(trajectory, as_of)
     may_move = permissions.can_transition(request.user, trajectory)
     moves = [m.to_phase for m in workflow.moves_from(state.phase)]
-    documents = _documents(trajectory)
+    documents = _documents(trajectory, request.user)
     events = permissions.visible_events(request.user, services.ordered_events(trajectory))
     context = {
         "trajectory": trajectory,
@@ -114,6 +115,7 @@ def _detail_page(request, trajectory, *, as_of=None, as_of_form=None, status=200
         "entered": _entered(state, events),
         "exceptions": [e for e in events if e.kind == EventKind.GATE_EXCEPTION],
         "documents": permissions.visible_documents(request.user).filter(trajectory=trajectory),
+        "admission_source": documents.filter(pk=trajectory.admission_source_id).first() if trajectory.admission_source_id else None,
         "advices": trajectory.amvi_advices.prefetch_related("items"),
         "notices": trajectory.parliament_notices.all(),
         "parties": trajectory.parties.all(),
@@ -220,7 +222,7 @@ def _exceptions(d) -> services.GateExceptions | None:
 def move(request, pk):
     def form(trajectory):
         state = services.state_as_of(trajectory)
-        return TransitionForm(request.POST, moves=[m.to_phase for m in workflow.moves_from(state.phase)], documents=_documents(trajectory),
+        return TransitionForm(request.POST, moves=[m.to_phase for m in workflow.moves_from(state.phase)], documents=_documents(trajectory, request.user),
                               auto_id="overgang-%s")
 
     def save(trajectory, form):
@@ -321,7 +323,7 @@ def amvi_advice(request, pk):
                                     source_document=form.cleaned_data["source_document"], **fields)
         return f"AMVI-advies vastgelegd ({form.when.dutch()})."
 
-    return programme_post(request, pk, form=lambda t: AmviAdviceForm(request.POST, auto_id="amvi-%s", documents=_documents(t)),
+    return programme_post(request, pk, form=lambda t: AmviAdviceForm(request.POST, auto_id="amvi-%s", documents=_documents(t, request.user)),
                           name="amvi_form", save=save, permitted=permissions.can_write_amvi_advice,
                           refusal="Alleen de AMVI (of het programmateam namens haar) legt een advies vast.")
 
@@ -351,7 +353,7 @@ def parliament(request, pk):
         services.inform_parliament(trajectory, None, d["kamerstuk"], actor=request.user, when=form.when, source_document=d["source_document"])
         return f"Vastgelegd dat de Kamer is geïnformeerd ({form.when.dutch()})."
 
-    return programme_post(request, pk, form=lambda t: ParliamentForm(request.POST, auto_id="kamer-%s", documents=_documents(t)),
+    return programme_post(request, pk, form=lambda t: ParliamentForm(request.POST, auto_id="kamer-%s", documents=_documents(t, request.user)),
                           name="parliament_form", save=save, refusal="Alleen het programmateam legt vast dat de Kamer is geïnformeerd.")
 
 
@@ -363,7 +365,7 @@ def note(request, pk):
         services.note(trajectory, d["note"], None, actor=request.user, when=form.when, source_document=d["source_document"])
         return f"Notitie vastgelegd ({form.when.dutch()})."
 
-    return programme_post(request, pk, form=lambda t: NoteForm(request.POST, auto_id="notitie-%s", documents=_documents(t)),
+    return programme_post(request, pk, form=lambda t: NoteForm(request.POST, auto_id="notitie-%s", documents=_documents(t, request.user)),
                           name="note_form", save=save, refusal="Alleen het programmateam legt notities bij een traject vast.")
 
 
@@ -377,7 +379,7 @@ def eligibility(request, pk):
         edited = services.edit(trajectory, d, actor=request.user)
         return "Gegevens opgeslagen." if admitted or edited else "Niets gewijzigd."
 
-    return programme_post(request, pk, form=lambda t: AdmissionForm(request.POST, documents=_documents(t), auto_id="toelating-%s"),
+    return programme_post(request, pk, form=lambda t: AdmissionForm(request.POST, documents=_documents(t, request.user), auto_id="toelating-%s"),
                           name="eligibility_form", save=save, refusal="Alleen het programmateam wijzigt de toelatingsgegevens.")
 
 
