@@ -144,6 +144,16 @@ def remap_operator(ids):
     return {"expected": current or "", "company": Company.objects.exclude(pk=current).order_by("pk").first().pk}
 
 
+def company_form(ids):
+    """AnQore's company form as it stands (every link kept), with one change."""
+    t = Trajectory.objects.select_related("company").get(pk=ids["trajectory"])
+    links = services._links_of(t.company)
+    return {"name": t.company.name, "sector": t.company.sector, "subsector": "matrix", "sites": t.company.sites,
+            "provinces": [p.strip() for p in t.company.provinces.split(",") if p.strip() in services.PROVINCES],
+            "installations": ", ".join(links["installations"]),
+            "operators": "\n".join(Operator.objects.filter(company=t.company).values_list("name", flat=True)), "version": t.version}
+
+
 def matrix() -> list[Case]:
     t = lambda ids: ids["trajectory"]  # noqa: E731
     today = dt.date.today().isoformat()
@@ -216,8 +226,28 @@ def matrix() -> list[Case]:
           lambda ids: {"informed_on": today, "kamerstuk": "29826-999"}),
         G("trajectories:eligibility", lambda ids: f"/trajecten/{t(ids)}/toelating/", POST_ONLY),
         P("trajectories:eligibility", lambda ids: f"/trajecten/{t(ids)}/toelating/", programme_writes(302),
-          lambda ids: {"top20": "true", "climate_plan_target_year": "2049", "willing_to_invest_in_nl": "true",
-                       "financial_securities": "matrix", "version": version(Trajectory, ids["trajectory"])}),
+          lambda ids: {"admission_kind": "top20", "admission_reason": "matrix", "climate_plan_target_year": "2049",
+                       "willing_to_invest_in_nl": "true", "financial_securities": "matrix", "version": version(Trajectory, ids["trajectory"])}),
+        # case intake (issue 13): companies, parties, sources, notes, projects (programme team only)
+        G("trajectories:company_new", "/trajecten/nieuw/", PROGRAMME_ONLY),
+        P("trajectories:company_new", lambda ids: "/trajecten/nieuw/", (L, 403, 403, 403, 403, 403, 302),
+          lambda ids: {"name": "Matrixbedrijf", "sector": "industry", "provinces": ["Zeeland"], "admission_kind": "extension",
+                       "admission_reason": "matrix"}),
+        G("trajectories:company_edit", lambda ids: f"/trajecten/{t(ids)}/bedrijf/", programme_writes(200)),
+        P("trajectories:company_edit", lambda ids: f"/trajecten/{t(ids)}/bedrijf/", programme_writes(302), company_form),
+        G("trajectories:party_add", lambda ids: f"/trajecten/{t(ids)}/partijen/", POST_ONLY),
+        P("trajectories:party_add", lambda ids: f"/trajecten/{t(ids)}/partijen/", programme_writes(302),
+          lambda ids: {"name": "Matrixpartij", "role": "other"}),
+        G("trajectories:party_remove", lambda ids: f"/trajecten/{t(ids)}/partijen/{ids['party']}/verwijderen/", POST_ONLY),
+        P("trajectories:party_remove", lambda ids: f"/trajecten/{t(ids)}/partijen/{ids['party']}/verwijderen/", programme_writes(302)),
+        G("trajectories:source", lambda ids: f"/trajecten/{t(ids)}/bronnen/", POST_ONLY),
+        P("trajectories:source", lambda ids: f"/trajecten/{t(ids)}/bronnen/", programme_writes(302),
+          lambda ids: {"doc_type": "kamerbrief", "title": "Matrixbron", "date": "2025-06", "reference": "Kamerstuk 1", "public": "on"}),
+        G("trajectories:note", lambda ids: f"/trajecten/{t(ids)}/notities/", POST_ONLY),
+        P("trajectories:note", lambda ids: f"/trajecten/{t(ids)}/notities/", programme_writes(302), lambda ids: {"note": "matrix", "date": "2025"}),
+        G("finance:project_new", lambda ids: f"/trajecten/{t(ids)}/projecten/nieuw/", programme_writes(200)),
+        P("finance:project_new", lambda ids: f"/trajecten/{t(ids)}/projecten/nieuw/", programme_writes(302),
+          lambda ids: {"name": "Matrixproject", "techniques": ["electrification"]}),
         # edit pages with optimistic locking
         G("finance:project_edit", lambda ids: f"/projecten/{ids['project']}/bewerken/", programme_writes(200)),
         P("finance:project_edit", lambda ids: f"/projecten/{ids['project']}/bewerken/", programme_writes(302), project_form),
@@ -262,6 +292,23 @@ def matrix() -> list[Case]:
         P("POST /api/v1/trajectories/{trajectory_id}/transitions", lambda ids: f"/api/v1/trajectories/{t(ids)}/transitions",
           programme_writes(201), lambda ids: {"to": pause_or_resume(ids), "date": today, "note": "matrix",
                                               "version": version(Trajectory, ids["trajectory"])}, as_json=True),
+        P("POST /api/v1/trajectories/", lambda ids: "/api/v1/trajectories/", (L, 403, 403, 403, 403, 403, 201),
+          lambda ids: {"name": "Matrix-API-bedrijf", "sector": "industry", "admission_kind": "top20"}, as_json=True),
+        P("PATCH /api/v1/trajectories/{trajectory_id}", lambda ids: f"/api/v1/trajectories/{t(ids)}", programme_writes(200),
+          lambda ids: {"version": version(Trajectory, ids["trajectory"]), "climate_plan_target_year": 2048}, method="PATCH", as_json=True),
+        G("GET /api/v1/trajectories/{trajectory_id}/case", lambda ids: f"/api/v1/trajectories/{t(ids)}/case", ANQORE_OBJECT),
+        P("PATCH /api/v1/trajectories/{trajectory_id}/company", lambda ids: f"/api/v1/trajectories/{t(ids)}/company", programme_writes(200),
+          lambda ids: {"version": version(Trajectory, ids["trajectory"]), "subsector": "matrix-api"}, method="PATCH", as_json=True),
+        P("POST /api/v1/trajectories/{trajectory_id}/parties", lambda ids: f"/api/v1/trajectories/{t(ids)}/parties", programme_writes(201),
+          lambda ids: {"name": "Matrix-API-partij", "role": "province"}, as_json=True),
+        P("DELETE /api/v1/trajectories/{trajectory_id}/parties/{party_id}", lambda ids: f"/api/v1/trajectories/{t(ids)}/parties/{ids['party_api']}",
+          programme_writes(200), method="DELETE", as_json=True),
+        P("POST /api/v1/trajectories/{trajectory_id}/documents", lambda ids: f"/api/v1/trajectories/{t(ids)}/documents", programme_writes(201),
+          lambda ids: {"kind": "news", "title": "Matrixbericht", "date": "2026-03", "public": True}, as_json=True),
+        P("POST /api/v1/trajectories/{trajectory_id}/events", lambda ids: f"/api/v1/trajectories/{t(ids)}/events", programme_writes(201),
+          lambda ids: {"kind": "parliament_informed", "not_after": "2025-12"}, as_json=True),
+        P("POST /api/v1/projects/", lambda ids: "/api/v1/projects/", programme_writes(201),
+          lambda ids: {"trajectory_id": ids["trajectory"], "name": "Matrix-API-project"}, as_json=True),
         P("POST /api/v1/documents/{document_id}/review", lambda ids: f"/api/v1/documents/{ids['submitted_api']}/review",
           (L, 404, 403, 404, 404, 404, 200), lambda ids: {"decision": "publish", "reason": "matrix"}, as_json=True),
         G("GET /api/v1/projects/", "/api/v1/projects/", LOGIN_ANY),
@@ -319,6 +366,8 @@ def ids(users, settings, tmp_path):
         advice = AmviAdvice.objects.create(trajectory=anqore, concept_submitted_on=dt.date(2025, 3, 1), advice_date=dt.date(2025, 4, 1),
                                            feasibility="positive", cost_effectiveness="positive", ambition="positive", summary="-")
     item = AmviItem.objects.create(advice=advice, kind="advice", text="matrixpunt")
+    party = services.add_party(anqore, "Matrix-netbeheerder", "other")
+    party_api = services.add_party(anqore, "Matrix-adviseur", "other")
     milestone = Milestone.objects.filter(project=project).first() or Milestone.objects.create(
         project=project, kind="fid", planned=dt.date(2029, 1, 1))
     # the register: figures of AnQore from its public letter, a draft and a proposed one for the web and the API;
@@ -344,7 +393,7 @@ def ids(users, settings, tmp_path):
             "submitted": submitted[0].pk, "submitted_api": submitted[1].pk,
             "company": anqore.company_id, "installation": Installation.objects.first().eutl_id,
             "operator": Installation.objects.first().operator_id, "item": item.pk,
-            "milestone": milestone.pk, "figure_draft": figures[0].pk, "figure_draft_api": figures[1].pk,
+            "milestone": milestone.pk, "party": party.pk, "party_api": party_api.pk, "figure_draft": figures[0].pk, "figure_draft_api": figures[1].pk,
             "figure_proposed": figures[2].pk, "figure_proposed_api": figures[3].pk,
             "source_draft": source_draft.pk, "source_proposed": source_proposed.pk}
 
@@ -430,7 +479,9 @@ def test_every_route_and_api_operation_is_in_the_matrix():
     # every web route that accepts POST (a view that is not GET-only) is also tried with POST
     for name in ("trajectories:move", "trajectories:upload", "trajectories:review", "finance:project_edit", "finance:business_case_edit",
                  "programme:assumptions", "programme:milestone_edit", "registry:mapping_installation", "registry:mapping_operator", "casefiles:upload", "accounts:two_factor", "login", "logout",
-                 "figures:record", "figures:propose", "figures:publish", "figures:propose_document", "figures:publish_document"):
+                 "figures:record", "figures:propose", "figures:publish", "figures:propose_document", "figures:publish_document",
+                 "trajectories:company_new", "trajectories:company_edit", "trajectories:party_add", "trajectories:party_remove",
+                 "trajectories:source", "trajectories:note", "finance:project_new"):
         assert (name, "POST") in covered_methods, name
 
 

@@ -137,3 +137,126 @@ def test_a_gate_is_strict_without_an_exception_and_an_exception_needs_reason_and
     with pytest.raises(services.TransitionRefused):  # a skip is never excepted
         services.record_event(t, "transition", "jloi_signed", date="2026-03-11", exceptions=services.GateExceptions("x", doc))
     assert counts() == before
+
+
+def test_a_month_a_before_and_an_estimate_count_as_reasoned_by_hand(alco_registry):
+    t = alco(alco_registry)
+    letter = services.add_source(t, kind="kamerbrief", title="Brief", date="2025-06", public=True)
+    everything = services.GateExceptions("Niet openbaar.", letter)
+    # EoP "in June 2025": some day in June, certainly by 30 June
+    services.record_event(t, "transition", "eop_signed", date="2025-06", exceptions=everything)
+    assert [services.state_as_of(t, dt.date(2025, 6, d)).phase for d in (29, 30)] == ["exploration", "eop_signed"]
+    # concept JLoI "before March 2026" (before some day in March: at the latest before the 31st, so by the 30th)
+    services.record_event(t, "transition", "jloi_concept", before="2026-03", exceptions=everything)
+    assert [services.state_as_of(t, dt.date(2026, 3, d)).phase for d in (29, 30)] == ["eop_signed", "jloi_concept"]
+    # a note with an estimate: stored as the bound and the estimate, shown as "ca."
+    event = services.record_event(t, "note", not_after="2026-04-30", approx="2026-04-15", note="Gesprek")
+    assert (event.not_after, event.approx, event.effective_date) == (dt.date(2026, 4, 30), dt.date(2026, 4, 15), None)
+    assert event.when.dutch() == "ca. 15 april 2026 (uiterlijk 30 april 2026)"
+
+
+def test_a_bound_before_the_current_phase_began_is_refused(alco_registry):
+    t = alco(alco_registry)
+    doc = services.add_source(t, kind="eop", title="EoP", date="2024-05-01", public=True)
+    services.edit(t, {"climate_plan_target_year": 2045, "willing_to_invest_in_nl": True})
+    services.record_event(t, "transition", "eop_signed", date="2024-05-01", source_document=doc)
+    concept = services.add_source(t, kind="concept_jloi", title="Concept", date="2024")
+    before = counts()
+    with pytest.raises(services.TransitionRefused, match="vóór het begin van de huidige fase"):
+        services.record_event(t, "transition", "jloi_concept", not_after="2024-04", exceptions=services.GateExceptions("x", concept))
+    assert counts() == before
+
+
+def test_an_exception_covers_only_what_it_names_and_is_never_needed_when_all_holds(alco_registry):
+    t = alco(alco_registry)
+    doc = services.add_source(t, kind="kamerbrief", title="Brief", date="2025-06-30", public=True)
+    before = counts()
+    with pytest.raises(services.TransitionRefused) as refused:  # the EoP document is still missing
+        services.record_event(t, "transition", "eop_signed", date="2025-06-30",
+                              exceptions=services.GateExceptions("x", doc, frozenset({"climate_plan", "willing_to_invest_in_nl"})))
+    assert refused.value.reasons == ("Document ontbreekt: getekende Expression of Principles.",)
+    eop = services.add_source(t, kind="eop", title="EoP", date="2025-06-30")
+    services.edit(t, {"climate_plan_target_year": 2045, "willing_to_invest_in_nl": True})
+    with pytest.raises(services.TransitionRefused, match="Geen uitzondering nodig"):
+        services.record_event(t, "transition", "eop_signed", date="2025-06-30", exceptions=services.GateExceptions("x", eop))
+    assert Event.objects.filter(kind__in=["transition", "gate_exception"]).count() == 0
+    assert counts()[0:2] == before[0:2]
+
+
+def test_an_exception_source_of_another_trajectory_is_refused(alco_registry):
+    t = alco(alco_registry)
+    other = services.create_company(name="Ander bedrijf", sector="industry")
+    foreign = services.add_source(other, kind="kamerbrief", title="Elders", date="2025")
+    before = counts()
+    with pytest.raises(ValidationError) as refused:
+        services.record_event(t, "transition", "eop_signed", not_after="2025-06-30", exceptions=services.GateExceptions("x", foreign))
+    assert set(refused.value.message_dict) == {"exception_source"}
+    with pytest.raises(ValidationError) as refused:
+        services.set_admission(t, "extension", "reden", foreign)
+    assert set(refused.value.message_dict) == {"admission_source"}
+    assert counts() == before
+
+
+def test_parliament_informed_date_unknown_and_an_advice_without_date_or_judgements(alco_registry):
+    t = alco(alco_registry)
+    event = services.record_event(t, "parliament_informed")
+    assert event.kind == "parliament" and event.when.dutch() == "datum onbekend"
+    advice_event = services.record_event(t, "amvi_advice", date="2026-02", advice={"summary": ""})
+    advice = t.amvi_advices.get()
+    assert advice.advice_date is None and (advice.feasibility, advice.cost_effectiveness, advice.ambition) == ("", "", "")
+    assert advice_event.not_after == dt.date(2026, 2, 28) and advice_event.when.dutch() == "in februari 2026"
+
+
+def test_parties_by_role(alco_registry):
+    t = alco(alco_registry)
+    party = services.add_party(t, "Provincie Zuid-Holland", "province")
+    assert party.kind == "province" and services.party_role(party) == "province"
+    assert services.add_party(t, "provincie zuid-holland", "province") == party  # already there: nothing changes
+    assert t.events.filter(kind="party").count() == 1
+    with pytest.raises(ValidationError) as refused:
+        services.add_party(t, "Provincie Zuid-Holland", "company")
+    assert set(refused.value.message_dict) == {"role"}
+    services.remove_party(t, party)
+    assert not t.parties.exists() and t.events.filter(kind="party").count() == 2
+
+
+def test_update_company_relinks_and_names_a_taken_installation(alco_registry):
+    operator, installation = alco_registry
+    t = alco(alco_registry)
+    other_op = Operator.objects.create(name="ANDER B.V.", country="NL")
+    taken = Installation.objects.create(eutl_id="NL-440", name="Andere", country="NL", operator=other_op)
+    other = services.create_company(name="Ander", sector="industry", operators=[other_op.pk])
+    before = counts()
+    with pytest.raises(ValidationError) as refused:
+        services.update_company(t, {"installations": ["NL-439", "NL-440"]}, expected_version=t.version)
+    assert "NL-440 hoort al bij Ander" in refused.value.message_dict["installations"][0]
+    assert counts() == before
+    t.refresh_from_db()
+    with pytest.raises(services.StaleEdit):
+        services.update_company(t, {"name": "Alco"}, expected_version=t.version - 1)
+    services.update_company(t, {"name": "Alco Energy Rotterdam B.V.", "operators": []}, expected_version=t.version)
+    operator.refresh_from_db()
+    assert operator.company_id is None and Company.objects.get(pk=t.company_id).name == "Alco Energy Rotterdam B.V."
+    taken.refresh_from_db()
+    assert taken.effective_company == other.company
+
+
+def test_an_event_resting_on_a_document_a_role_may_not_see_loses_its_title(alco_registry):
+    from maatwerk.accounts.models import Role
+    from maatwerk.trajectories import permissions
+
+    from ..helpers import make_user
+
+    t = alco(alco_registry)
+    memo = services.add_source(t, kind="other", title="Interne notitie GEHEIM-7", date="2025-06")  # internal: not the AMVI's
+    exc = services.GateExceptions("Niet openbaar.", memo)
+    services.record_event(t, "transition", "eop_signed", not_after="2025-06-30", source_document=memo, exceptions=exc)
+    services.record_event(t, "transition", "jloi_concept", before="2026-03-11", exceptions=exc)  # now put to the AMVI
+    amvi = make_user("amvi-x", Role.AMVI)
+    assert permissions.can_view_trajectory(amvi, t)
+    shown = permissions.visible_events(amvi, services.ordered_events(t))
+    resting = [e for e in shown if e.kind in ("transition", "gate_exception")]
+    assert len(resting) == 4 and all("GEHEIM-7" not in e.source and e.source_document_id is None for e in resting)
+    assert all("document" not in e.payload for e in resting)
+    programme = make_user("prog-x", Role.PROGRAMME)
+    assert any("GEHEIM-7" in e.source for e in permissions.visible_events(programme, services.ordered_events(t)))

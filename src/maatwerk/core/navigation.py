@@ -50,6 +50,7 @@ def _entries(user, role):
     return [
         ("Mijn traject", lambda: _company_trajectory_url(user), (Role.COMPANY,)),
         (board.get(role, "Trajecten"), lambda: reverse("trajectories:board"), (Role.AMVI, Role.PROVINCE, Role.PROGRAMME)),
+        ("Nieuw bedrijf", lambda: reverse("trajectories:company_new"), (Role.PROGRAMME,)),
         ("Mijn projecten" if role == Role.COMPANY else "Projecten", lambda: reverse("finance:projects"),
          (Role.COMPANY, Role.PROVINCE, Role.PROGRAMME)),
         ("Mijn cijfers", lambda: _company_figures_url(user), (Role.COMPANY,)),

@@ -18,7 +18,8 @@
   accepted, by a database constraint).
 
 Events are shown through :func:`visible_events` only (page, API, anything else): an event about a
-document the user may not see loses its title and payload; an edit of a field the user may not see
+document the user may not see loses its title and payload, an event resting on such a document
+(its ``source_document``: a transition, a gate exception) loses the document's title; an edit of a field the user may not see
 (:data:`CONFIDENTIAL_FIELDS`) keeps the field's name but loses its values.
 """
 
@@ -46,6 +47,7 @@ from .models import (
 # Trajectory fields whose values only the programme team sees (the page shows them to it alone).
 CONFIDENTIAL_FIELDS = frozenset({"financial_securities"})
 REDACTED = "(niet zichtbaar voor uw rol)"
+HIDDEN_SOURCE = "een document dat niet zichtbaar is voor uw rol"
 
 # Phases from which a concept JLoI has been put to the AMVI (it stays put to it afterwards).
 PUT_TO_AMVI_PHASES = ("jloi_concept", "amvi_advice", "jloi_signed", "binding_agreement", "realisation", "completed")
@@ -216,6 +218,11 @@ def visible_events(user, events):
                 event.note, event.payload, event.source = "Cijfer (niet zichtbaar voor uw rol)", {}, ""
         elif event.kind in (EventKind.DOCUMENT, EventKind.REVIEW, EventKind.PUBLICATION) and payload.get("document") not in allowed:
             event.note, event.payload, event.source = "Document (niet zichtbaar voor uw rol)", {}, ""
+        elif event.source_document_id is not None and event.source_document_id not in allowed:
+            # the event rests on a document the role may not see: its title (the event's source) goes too
+            event.source, event.source_document_id = HIDDEN_SOURCE, None
+            if isinstance(payload.get("document"), int):
+                event.payload = {k: v for k, v in payload.items() if k != "document"}
         elif event.kind == EventKind.EDIT and isinstance(payload.get("changed"), dict):
             changed = {
                 f: (values if can_view_field(user, f) else [REDACTED, REDACTED])

@@ -371,6 +371,9 @@ def transition(
         if implausible:
             raise TransitionRefused([implausible])
         when = When(date=PartialDate.of(date)) if date is not None else When()
+    if when.date is None and when.not_after is None and when.before is None:
+        raise ValidationError({"date": "Datum: vul de datum van de overgang in (een dag, maand of jaar), of een grens "
+                                       "(uiterlijk op, vóór) als de datum niet openbaar is."})
     with recording(trajectory, actor, expected_version) as rec:
         return _transition(rec, to, when, note=note, source=source, source_document=source_document, exceptions=exceptions)
 
@@ -494,7 +497,11 @@ def _company_fields(values: dict, company: Company | None) -> dict:
             errors["installations"] = f"Installaties: {'; '.join(taken)}; koppel haar om via Register › Koppelen als dat de bedoeling is."
         out["installations"] = [found[i] for i in ids if i in found]
     if "operators" in values:
-        pks = list(dict.fromkeys(int(p) for p in values["operators"] or ()))
+        raw = list(values["operators"] or ())
+        valid = [p for p in raw if isinstance(p, int) and not isinstance(p, bool) and 0 < p < 2**31]
+        if len(valid) != len(raw):
+            errors["operators"] = "Rekeninghouders: geef de nummers (id's) van rekeninghouders uit het register."
+        pks = list(dict.fromkeys(valid))
         found = {o.pk: o for o in Operator.objects.select_related("company").filter(pk__in=pks)}
         missing = [str(p) for p in pks if p not in found]
         taken = [f"{found[p].name} hoort al bij {found[p].company}" for p in pks if p in found and found[p].company_id
