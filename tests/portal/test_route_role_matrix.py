@@ -74,7 +74,7 @@ def G(route, url, expected):
 
 
 def P(route, url, expected, data=None, writes=True, method="POST", as_json=False):
-    return Case(route, method, url, expected, data or (lambda ids: {}), writes, as_json)
+    return Case(route, method, url if callable(url) else (lambda ids, u=url: u), expected, data or (lambda ids: {}), writes, as_json)
 
 
 def version(model, pk):
