@@ -12,7 +12,8 @@ from django.urls import reverse
 
 def see_also(request, company) -> list[dict]:
     """Links to the company's other pages that ``request.user`` may open (the page asking left out), as
-    ``{"label", "url", "kind"}``; kinds: ``public``, ``registry``, ``trajectory``, ``project``."""
+    ``{"label", "url", "kind"}``; kinds: ``public``, ``registry``, ``trajectory``, ``figures`` (the
+    register of figures: whoever may see the trajectory may open it), ``project``."""
     user = request.user
     from maatwerk.trajectories.models import Trajectory
     from maatwerk.trajectories.permissions import can_view_trajectory
@@ -26,6 +27,7 @@ def see_also(request, company) -> list[dict]:
     trajectory = Trajectory.objects.filter(company=company).first()
     if trajectory is not None and can_view_trajectory(user, trajectory):
         links.append({"kind": "trajectory", "label": f"Traject van {company.name}", "url": reverse("trajectories:detail", args=[trajectory.pk])})
+        links.append({"kind": "figures", "label": f"Cijfers van {company.name}", "url": reverse("figures:company", args=[company.slug])})
         for project in trajectory.projects.order_by("pk"):
             links.append({"kind": "project", "label": f"Project: {project.name}", "url": reverse("finance:project", args=[project.pk])})
     return [link for link in links if link["url"] != request.path]

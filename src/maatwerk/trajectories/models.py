@@ -108,6 +108,8 @@ class EventKind(models.TextChoices):
     PARLIAMENT = "parliament", _("Kamer geïnformeerd")
     NOTE = "note", _("Notitie")
     REVIEW = "review", _("Documentbeoordeling")
+    FIGURE = "figure", _("Cijfer")  # a figure recorded in the register (maatwerk.figures)
+    PUBLICATION = "publication", _("Publicatie")  # a figure or document proposed or published (four eyes)
     GATE_EXCEPTION = "gate_exception", _("Uitzondering op poortvoorwaarden")
     PARTY = "party", _("Partij")
 

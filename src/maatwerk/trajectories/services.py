@@ -318,8 +318,7 @@ def _excepted(check: workflow.TransitionCheck, exceptions: GateExceptions | None
     return [{"code": c, "label": workflow.CONDITIONS[c].label, "missing": failing[c]} for c in failing], document
 
 
-def _transition(rec: Recording, to: str, when: When, *, note: str, source: str, source_document, exceptions,
-                historical: bool = False) -> Event:
+def _transition(rec: Recording, to: str, when: When, *, note: str, source: str, source_document, exceptions) -> Event:
     trajectory = rec.trajectory
     source_document = _own_document(trajectory, source_document)
     current = state_as_of(trajectory)
@@ -328,14 +327,9 @@ def _transition(rec: Recording, to: str, when: When, *, note: str, source: str, 
         raise TransitionRefused([
             f"De datum ({when.dutch()}) ligt vóór het begin van de huidige fase ({current.since:%d-%m-%Y})."
         ])
-    if historical:
-        if (current.phase, to) not in workflow.TRANSITION_BY_PAIR and to != current.phase:
-            raise TransitionRefused([f"{current.phase} → {to} is geen overgang uit de tabel."])
-        covered, exception_doc = [], None
-    else:
-        facts = replace(facts_as_of(trajectory), joint_conclusion_note=note, pause_reason=note, withdrawal_reason=note)  # the note of an exit is its reason
-        covered, exception_doc = _excepted(workflow.check_transition(current.phase, to, facts), exceptions, trajectory)
-    payload = {"from": current.phase} | ({"historical": True} if historical else {})
+    facts = replace(facts_as_of(trajectory), joint_conclusion_note=note, pause_reason=note, withdrawal_reason=note)  # the note of an exit is its reason
+    covered, exception_doc = _excepted(workflow.check_transition(current.phase, to, facts), exceptions, trajectory)
+    payload = {"from": current.phase}
     if covered:
         exception_event = rec.event(
             EventKind.GATE_EXCEPTION, when=when, note=exceptions.reason.strip(), source_document=exception_doc,
@@ -382,17 +376,6 @@ def transition(
                                        "(uiterlijk op, vóór) als de datum niet openbaar is."})
     with recording(trajectory, actor, expected_version) as rec:
         return _transition(rec, to, when, note=note, source=source, source_document=source_document, exceptions=exceptions)
-
-
-def record_history(trajectory: Trajectory, to: str, date: dt.date | None, not_after: dt.date | None, note: str, source: str, actor=None) -> Event:
-    """Record a move that happened in the past, as published; used to load public histories.
-
-    The public record is taken as it is (the documents behind an old gate may not be in the system),
-    so gates are not checked, but the move itself must be in the transition table. (Users record such
-    moves with :func:`record_event` and a recorded :class:`GateExceptions` instead.)"""
-    with recording(trajectory, actor) as rec:
-        when = _day_when(date, not_after, "Datum van de overgang")
-        return _transition(rec, to, when, note=note, source=source, source_document=None, exceptions=None, historical=True)
 
 
 # --- eligibility and admission -------------------------------------------------------------------------
