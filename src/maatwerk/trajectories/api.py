@@ -375,9 +375,9 @@ def patch_company(request, trajectory_id: int, body: CompanyPatch):
     changes = body.model_dump(exclude_unset=True)
     version = changes.pop("version")
     try:
-        services.update_company(trajectory, {k: v for k, v in changes.items() if v is not None or k in ("provinces", "installations", "operators")}
-                                | {k: [] for k, v in changes.items() if v is None and k in ("provinces", "installations", "operators")},
-                                actor=request.user, expected_version=version)
+        lists = ("provinces", "installations", "operators")  # null is the empty list; a null name or sector changes nothing
+        changes = {k: ([] if v is None else v) for k, v in changes.items() if v is not None or k in lists}
+        services.update_company(trajectory, changes, actor=request.user, expected_version=version)
     except REFUSALS as exc:
         return _refusal(exc)
     return Status(200, _case_out(trajectory))

@@ -115,6 +115,7 @@ class TransitionForm(DocumentsMixin, WhenMixin, StyledForm, forms.Form):
     to = forms.ChoiceField(label=_("Naar fase"))
     date, not_after, before, approx = when_fields(_("Datum")).values()
     date.initial = timezone.localdate  # a move recorded as it happens; clear it for a month, a year or only bounds
+    date.message_label = "Datum van de overgang"
     source_document = source_field()
     note = forms.CharField(label=_("Toelichting"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}),
                            help_text=_("Bij een exit (geen potentieel, pauze, beëindigd) is dit de reden."))

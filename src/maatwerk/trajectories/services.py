@@ -1008,7 +1008,8 @@ def record_event(
     if error:
         raise ValidationError({"concept_submitted_on": error})
     if submitted is not None and submitted.precision != "day":
-        submitted = None  # the column holds a day; a month or year of submission is not kept
+        raise ValidationError({"concept_submitted_on": f"Concept voorgelegd op: alleen een dag wordt vastgelegd, niet {submitted.iso()}; "
+                                                       "laat het leeg als de dag niet openbaar is."})
     unknown = set(fields) - {"feasibility", "cost_effectiveness", "ambition", "summary", "source"}
     if unknown:
         raise ValidationError({f: "Onbekend veld van een AMVI-advies." for f in sorted(unknown)})
