@@ -150,7 +150,7 @@ class ExpectationForm(_PartialDates, StyledForm, forms.Form):
 
     partial_dates = ("expected",)
     phase = forms.ChoiceField(label=_("Verwachte fase"), choices=EXPECTABLE_PHASES)
-    expected = PartialDateField(label=_("Verwacht"))
+    expected = PartialDateField(label=_("Verwacht"), help_text=_("Een maand (2025-09 of september 2025), een jaar (2026) of een dag (2025-09-15)."))
     stated_on = forms.DateField(label=_("Gemeld op"), widget=DateInput(), help_text=_("De dag waarop de bron dit zei, bijv. de datum van de Kamerbrief."))
     document = DocumentChoiceField()
     source = forms.CharField(label=_("Bron"), required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=_("Bijv. Kamerbrief 30 juni 2025, Kamerstuk 29 826 nr. 260."))
@@ -159,7 +159,6 @@ class ExpectationForm(_PartialDates, StyledForm, forms.Form):
     def __init__(self, *args, trajectory, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["document"].queryset = _documents(trajectory)
-        self.fields["expected"].help_text = _("Een maand (2025-09) of een jaar (2026), of een dag (2025-09-15).")
 
     def clean(self):
         data = super().clean()
@@ -175,7 +174,10 @@ class BudgetEntryForm(_PartialDates, StyledForm, forms.Form):
     stage = forms.ChoiceField(label=_("Fase van het geld"), choices=BudgetStage.choices)
     amount_eur = DutchDecimalField(label=_("Bedrag (EUR)"), help_text=_("Bijv. 105.000.000. Een bedrag van 0 trekt een eerdere boeking van deze fase en dit jaar in."))
     year = forms.IntegerField(label=_("Begrotingsjaar"), required=False, min_value=2000, max_value=2100, help_text=_("Leeg: niet per jaar verdeeld."))
-    valid_from = PartialDateField(label=_("Geldig vanaf"))
+    valid_from = PartialDateField(
+        label=_("Geldig vanaf"),
+        help_text=_("De dag van het besluit of de brief (2025-12-18); een maand (2023-11) of een jaar telt vanaf de laatste dag ervan."),
+    )
     document = DocumentChoiceField()
     source = forms.CharField(label=_("Bron"), required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=_("Bijv. JLoI 29 september 2025 (Kamerstuk 29 826 nr. 266)."))
     note = forms.CharField(label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -183,4 +185,3 @@ class BudgetEntryForm(_PartialDates, StyledForm, forms.Form):
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["document"].queryset = _documents(project.trajectory)
-        self.fields["valid_from"].help_text = _("De dag van het besluit of de brief; een maand (2023-11) of jaar telt vanaf de laatste dag ervan.")
