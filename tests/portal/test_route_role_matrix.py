@@ -23,7 +23,7 @@ from maatwerk.figures import services as figure_services
 from maatwerk.figures.models import Figure
 from maatwerk.finance.models import BusinessCase, Project
 from maatwerk.portal.api import api as public_api
-from maatwerk.programme.models import Milestone, OutlookAssumptions
+from maatwerk.programme.models import BudgetEntry, Milestone, OutlookAssumptions, PhaseExpectation
 from maatwerk.registry.models import Company, Installation, Operator
 from maatwerk.reporting.services import OVERVIEWS
 from maatwerk.trajectories import services
@@ -282,6 +282,16 @@ def matrix() -> list[Case]:
         P("POST /api/v1/figures/", lambda ids: "/api/v1/figures/", RECORDS(201), figure_json, as_json=True),
         P("POST /api/v1/figures/{figure_id}/propose", lambda ids: f"/api/v1/figures/{ids['figure_draft_api']}/propose", RECORDS(200), as_json=True),
         P("POST /api/v1/figures/{figure_id}/publish", lambda ids: f"/api/v1/figures/{ids['figure_proposed_api']}/publish", PUBLISHES(200), as_json=True),
+        # milestones at a month or year, expected phases, budget stages (issue 13 §6, §7): the programme team
+        G("programme:milestone_add", lambda ids: f"/monitoring/projecten/{ids['project']}/mijlpalen/nieuw/", PROGRAMME_ONLY),
+        P("programme:milestone_add", lambda ids: f"/monitoring/projecten/{ids['project']}/mijlpalen/nieuw/", (L, 403, 403, 403, 403, 403, 302),
+          lambda ids: {"kind": "construction_start", "planned": "2027", "note": "matrix"}),
+        G("programme:expectations", lambda ids: f"/monitoring/trajecten/{t(ids)}/verwachtingen/", PROGRAMME_ONLY),
+        P("programme:expectations", lambda ids: f"/monitoring/trajecten/{t(ids)}/verwachtingen/", (L, 403, 403, 403, 403, 403, 302),
+          lambda ids: {"phase": "completed", "expected": "2031", "stated_on": today, "source": "matrix"}),
+        G("programme:project_budget", lambda ids: f"/programma/projecten/{ids['project']}/budget/", PROGRAMME_ONLY),
+        P("programme:project_budget", lambda ids: f"/programma/projecten/{ids['project']}/budget/", (L, 403, 403, 403, 403, 403, 302),
+          lambda ids: {"stage": "reserved", "amount_eur": "46.000.000", "valid_from": today, "source": "matrix"}),
         # internal API
         G("GET /api/v1/companies/", "/api/v1/companies/", LOGIN_ANY),
         G("GET /api/v1/companies/{company_id}", lambda ids: f"/api/v1/companies/{ids['company']}", LOGIN_ANY),
@@ -316,6 +326,7 @@ def matrix() -> list[Case]:
         P("PATCH /api/v1/projects/{project_id}", lambda ids: f"/api/v1/projects/{ids['project']}", programme_writes(200),
           lambda ids: {"version": version(Project, ids["project"]), "public_source": "matrix-api"}, method="PATCH", as_json=True),
         G("GET /api/v1/projects/{project_id}/evaluation", lambda ids: f"/api/v1/projects/{ids['project']}/evaluation", ANQORE_OBJECT),
+        G("GET /api/v1/budget/support", "/api/v1/budget/support?as_of=2026-01-01", PROGRAMME_ONLY),
         G("api-1:openapi-json", "/api/v1/openapi.json", (LP, *LOGIN_ANY[1:])),
         G("api-1:openapi-view", "/api/v1/docs", (LP, *LOGIN_ANY[1:])),
         G("api-1:api-root", "/api/v1/", (404,) * 7),
@@ -344,6 +355,7 @@ def fingerprint() -> tuple:
         sorted(BusinessCase.objects.values_list("pk", "version")), sorted(Milestone.objects.values_list("pk", "version")),
         sorted(OutlookAssumptions.objects.values_list("pk", "version")),
         sorted(Figure.objects.values_list("pk", "state")), sorted(Document.objects.values_list("pk", "published", "proposed_by")),
+        Milestone.objects.count(), PhaseExpectation.objects.count(), BudgetEntry.objects.count(),
         Company.objects.count(), sorted(Installation.objects.values_list("pk", "company_id")),
         sorted(Operator.objects.values_list("pk", "company_id")),
     )
@@ -481,7 +493,8 @@ def test_every_route_and_api_operation_is_in_the_matrix():
                  "programme:assumptions", "programme:milestone_edit", "registry:mapping_installation", "registry:mapping_operator", "casefiles:upload", "accounts:two_factor", "login", "logout",
                  "figures:record", "figures:propose", "figures:publish", "figures:propose_document", "figures:publish_document",
                  "trajectories:company_new", "trajectories:company_edit", "trajectories:party_add", "trajectories:party_remove",
-                 "trajectories:source", "trajectories:note", "finance:project_new"):
+                 "trajectories:source", "trajectories:note", "finance:project_new",
+                 "programme:milestone_add", "programme:expectations", "programme:project_budget"):
         assert (name, "POST") in covered_methods, name
 
 

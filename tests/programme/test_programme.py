@@ -47,15 +47,18 @@ def test_totals_as_of_a_past_date(demo):
 
 
 def test_budget_use(demo):
-    use = {b["budget"].name: b for b in services.budget_use(services.totals())}
-    committed = sum(
-        p.support_max_eur or 0 for p in Project.objects.all() if state_as_of(p.trajectory).phase in PHASES["jloi"] | PHASES["binding"] | PHASES["realised"]
-    )
+    """The dashboard's budget use reads the budget stages as of the totals' date, not the projects' maximum support."""
+    from .budget_demo import record
+
+    assert all(b["claimed_eur"] == 0 for b in services.budget_use(services.totals()))  # no stages recorded: nothing claimed
+    record()
+    use = {b["budget"].name: b for b in services.budget_use(services.totals(dt.date(2025, 6, 30)))}
     fund = use["Klimaatfonds: reservering verduurzaming industrie (indicatief)"]
-    assert fund["committed_eur"] == committed and fund["share"] == pytest.approx(committed / 3e9)
-    assert use["Tata Steel Nederland: maximale bijdrage Staat"]["committed_eur"] == 2e9
-    assert use["Maatwerk afvalverbrandingsinstallaties"]["committed_eur"] == 0  # no waste project committed yet
-    assert use["Elektrificatieregeling industrie"]["reference"] and use["Elektrificatieregeling industrie"]["committed_eur"] == 0
+    # Nobian's binding 185 M and Yara's grant of 30 M committed; Cosun's JLoI maximum of 105 M only reserved
+    assert (fund["committed_eur"], fund["reserved_eur"]) == (185e6 + 30e6, 105e6) and fund["share"] == pytest.approx(320e6 / 3e9)
+    assert use["Tata Steel Nederland: maximale bijdrage Staat"]["claimed_eur"] == 0  # its JLoI is of 29 September 2025
+    assert use["Maatwerk afvalverbrandingsinstallaties"]["claimed_eur"] == 0  # no waste project has money yet
+    assert use["Elektrificatieregeling industrie"]["reference"] and use["Elektrificatieregeling industrie"]["claimed_eur"] == 0
 
 
 def test_conversion_rates_from_history(demo):

@@ -14,6 +14,7 @@ from ninja.security import django_auth
 
 from maatwerk.figures.api import router as figures_router
 from maatwerk.finance.api import router as finance_router
+from maatwerk.programme.api import router as programme_router
 from maatwerk.registry.api import router as registry_router
 from maatwerk.trajectories.api import router as trajectories_router
 
@@ -73,3 +74,4 @@ api.add_router("/", registry_router)
 api.add_router("/", trajectories_router)
 api.add_router("/", finance_router)
 api.add_router("/", figures_router)
+api.add_router("/", programme_router)

@@ -395,6 +395,65 @@ def bar_chart(
     return _figure("".join(parts), _table(title, [label_header, unit.capitalize() or "Waarde"], rows))
 
 
+def stacked_bar_chart(
+    labels: Sequence[str],
+    series: Sequence[Series],
+    title: str,
+    description: str,
+    unit: str = "",
+    value_format: Formatter | None = None,
+    label_header: str = "Categorie",
+    reference: float | None = None,
+    reference_label: str = "",
+) -> SafeString:
+    """Horizontal bars, one per label (label above its bar), each made of the series' parts laid end to
+    end in series order (a missing or zero part takes no room), with the row's total after it. With
+    ``reference`` (e.g. 100 for "the whole budget") a dashed line marks that value on every row, so
+    what is left (or exceeded) shows. Each part has its own colour and a legend entry; the table
+    beside gives every part and the total."""
+    left, right, top = 10, WIDTH - 12, 26
+    row_h, bar_h = 36, 14
+    rows_values = [[max(float(s.values[i] or 0.0), 0.0) if i < len(s.values) else 0.0 for s in series] for i in range(len(labels))]
+    totals = [sum(r) for r in rows_values]
+    ticks = nice_ticks(0.0, max(totals + [reference or 0.0, 0.0]) or 1.0)
+    v_max = ticks[-1]
+    plot_w = right - left - 70  # room for the total after the longest bar
+    fmt = value_format or (lambda v: format_number(v, 0 if abs(v) >= 100 or float(v).is_integer() else 1))
+    legend_top = top + len(labels) * row_h + 14
+    height = legend_top + 18 * (len(series) + (1 if reference is not None else 0)) + 4
+    uid = _uid("stack", title, tuple(labels), tuple((s.label, tuple(s.values)) for s in series), reference)
+    parts = [_svg_open(uid, height, title, description)]
+    if unit:
+        parts.append(f'<text x="{left}" y="14" fill="{MUTED}">{escape(unit)}</text>')
+    for i, label in enumerate(labels):
+        yy = top + i * row_h
+        parts.append(f'<text x="{left + 4}" y="{yy + 11}">{escape(_truncate(label, 58))}</text>')
+        x = float(left)
+        for idx, value in enumerate(rows_values[i]):
+            if value <= 0:
+                continue
+            w = plot_w * value / v_max
+            parts.append(
+                f'<rect class="part" x="{x:.2f}" y="{yy + 15}" width="{max(w, 0.5):.2f}" height="{bar_h}" fill="{PALETTE[idx % len(PALETTE)]}" '
+                f'data-series="{escape(series[idx].label)}" data-value="{value!r}"/>'
+            )
+            x += w
+        parts.append(f'<text class="bar-value" x="{x + 4:.1f}" y="{yy + 26}">{escape(fmt(totals[i]))}</text>')
+        if reference is not None:
+            xr = left + plot_w * reference / v_max
+            parts.append(f'<line class="reference" x1="{xr:.1f}" x2="{xr:.1f}" y1="{yy + 12}" y2="{yy + 15 + bar_h + 3}" stroke="{TEXT}" stroke-width="1.5" stroke-dasharray="3 2"/>')
+    parts.append(f'<line x1="{left}" x2="{left}" y1="{top}" y2="{top + len(labels) * row_h}" stroke="{TEXT}"/>')
+    entries = [(s.label, lambda sx, sy, c=PALETTE[idx % len(PALETTE)]: f'<rect x="{sx + 6}" y="{sy - 5:.1f}" width="14" height="10" fill="{c}"/>')
+               for idx, s in enumerate(series)]
+    if reference is not None:
+        entries.append((reference_label or fmt(reference), lambda sx, sy: f'<line x1="{sx + 13}" x2="{sx + 13}" y1="{sy - 7:.1f}" y2="{sy + 7:.1f}" stroke="{TEXT}" stroke-width="1.5" stroke-dasharray="3 2"/>'))
+    _legend(parts, entries, legend_top)
+    parts.append("</svg>")
+    header = [label_header] + [_with_unit(s.label, unit) for s in series] + [_with_unit("Totaal", unit)]
+    rows = [[label] + [format_exact(v) for v in rows_values[i]] + [format_exact(totals[i])] for i, label in enumerate(labels)]
+    return _figure("".join(parts), _table(title, header, rows))
+
+
 def tornado_chart(
     rows: Sequence[dict],
     title: str,

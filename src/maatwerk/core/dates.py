@@ -283,3 +283,62 @@ class When:
         if not parts:
             return "datum onbekend"
         return parts[0] + (f" ({', '.join(parts[1:])})" if len(parts) > 1 else "")
+# --- partial dates: a day, a month or only a year ("vanaf 2026", "verwacht september 2025") -------------
+
+import re  # noqa: E402
+
+from maatwerk.engine.periods import DAY, MONTH, MONTHS_NL, PRECISIONS, YEAR, describe, iso, period_end  # noqa: E402,F401
+
+_ISO_PARTIAL = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+_DUTCH_DAY = re.compile(r"([0-9]{1,2})-([0-9]{1,2})-([0-9]{4})")
+_DUTCH_MONTH = re.compile(r"([0-9]{1,2})-([0-9]{4})")
+_MONTH_NAME = re.compile(r"([a-z]+)\.?\s+([0-9]{4})")
+FORMS_HELP = "JJJJ, JJJJ-MM of JJJJ-MM-DD, bijv. 2026, 2025-09 of 2025-09-15"
+
+
+def _month_by_name(name: str) -> int | None:
+    name = name.lower()
+    if name == "mrt":  # the usual Dutch abbreviation of maart
+        return 3
+    for number, month in enumerate(MONTHS_NL, start=1):
+        if len(name) >= 3 and month.startswith(name):
+            return number
+    return None
+
+
+def parse_partial_date(text: str, *, dutch: bool = False) -> tuple[dt.date, str]:
+    """``text`` as (first day of its period, precision): ``2026`` → (2026-01-01, "year"), ``2025-09`` →
+    (2025-09-01, "month"), ``2025-09-15`` → (2025-09-15, "day").
+
+    Only these three forms, in ASCII digits, unless ``dutch`` (forms people type): then also
+    ``15-09-2025``, ``9-2025`` and ``september 2025`` / ``sep 2025``. Raises ValidationError with a Dutch
+    message saying what is wrong (no date, not one of the forms, a month or day that does not exist)."""
+    value = (text or "").strip()
+    if not value:
+        raise ValidationError(f"Geef een datum ({FORMS_HELP}).", code="partial_date_missing")
+    year = month = day = None
+    if m := _ISO_PARTIAL.fullmatch(value):
+        year, month, day = int(m[1]), m[2] and int(m[2]), m[3] and int(m[3])
+    elif dutch and (m := _DUTCH_DAY.fullmatch(value)):
+        day, month, year = int(m[1]), int(m[2]), int(m[3])
+    elif dutch and (m := _DUTCH_MONTH.fullmatch(value)):
+        month, year = int(m[1]), int(m[2])
+    elif dutch and (m := _MONTH_NAME.fullmatch(value.lower())) and _month_by_name(m[1]):
+        month, year = _month_by_name(m[1]), int(m[2])
+    else:
+        shown = value if len(value) <= 40 else value[:40] + "…"
+        raise ValidationError(f"'{shown}' is geen datum; schrijf {FORMS_HELP}.", code="partial_date_form")
+    if year < 1:
+        raise ValidationError(f"'{value}': jaar 0000 bestaat niet.", code="partial_date_year")
+    if month is not None and not 1 <= month <= 12:
+        raise ValidationError(f"'{value}': maand {month} bestaat niet (1 tot en met 12).", code="partial_date_month")
+    if day is not None:
+        last = period_end(dt.date(year, month, 1), MONTH).day
+        if not 1 <= day <= last:
+            raise ValidationError(
+                f"'{value}' bestaat niet: {MONTHS_NL[month - 1]} {year} heeft {last} dagen.", code="partial_date_day"
+            )
+        return dt.date(year, month, day), DAY
+    if month is not None:
+        return dt.date(year, month, 1), MONTH
+    return dt.date(year, 1, 1), YEAR

@@ -218,6 +218,40 @@ class DutchIntegerField(forms.IntegerField):
         return value
 
 
+class PartialDateField(forms.CharField):
+    """A date known to a day, a month or a year, typed as ``2026``, ``2025-09``, ``2025-09-15`` (or
+    ``15-09-2025``, ``september 2025``); cleaned to ``(first day of the period, precision)`` or None
+    (see :func:`maatwerk.core.dates.parse_partial_date`). Shown again in the form it was typed, or as
+    ``2026`` / ``2025-09`` / ``2025-09-15`` for a stored (date, precision)."""
+
+    def __init__(self, *args, **kwargs):
+        from .dates import FORMS_HELP
+
+        kwargs.setdefault("help_text", f"Een dag, een maand of alleen een jaar: {FORMS_HELP}.")
+        super().__init__(*args, **kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.setdefault("autocomplete", "off")
+        attrs.setdefault("maxlength", "40")
+        return attrs
+
+    def to_python(self, value):
+        from .dates import parse_partial_date
+
+        text = super().to_python(value)
+        if text in self.empty_values:
+            return None
+        return parse_partial_date(text, dutch=True)
+
+    def prepare_value(self, value):
+        from maatwerk.engine.periods import iso
+
+        if isinstance(value, tuple) and len(value) == 2:
+            return iso(*value)
+        return value
+
+
 def dutch_number_classes(model, names) -> dict:
     """``Meta.field_classes`` for a model form: every FloatField among ``names`` typed the Dutch way."""
     from django.db import models as m

@@ -175,3 +175,30 @@ def documents(company_slug: str | None = None, doc_type: str | None = None) -> l
         {"company": d.trajectory.company.name, "company_slug": d.trajectory.company.slug, **{f: getattr(d, f) for f in DOCUMENT_FIELDS}, "id": d.pk, "has_file": bool(d.file)}
         for d in qs
     ]
+
+
+# --- the State's money per company and budget (the budget stages, issue 13 §7) ---------------------------
+
+SUPPORT_FIELDS = ("company", "company_slug", "reserved_eur", "committed_eur", "disbursed_eur", "claimed_eur", "stage", "sources")
+
+
+def support_by_company(as_of: dt.date | None = None) -> list[dict]:
+    """Per company that may be named: its reserved, committed and disbursed support on ``as_of`` (None:
+    today), counted once (:mod:`maatwerk.programme.selectors`), from published public documents only
+    (an entry with an internal source changes nothing here). Sources are those documents' titles."""
+    from maatwerk.programme import selectors
+
+    day = as_of or dt.date.today()
+    rows = selectors.support_by_company(day, audience="public", exclude_trajectories=unnamed_trajectory_ids(day))
+    return [{**{f: r[f] for f in SUPPORT_FIELDS if f in r}, "company": r["company"].name, "company_slug": r["company"].slug} for r in rows]
+
+
+def budget_use(as_of: dt.date | None = None) -> list[dict]:
+    """Per budget: the public reserved, committed and disbursed money of the projects that draw from it
+    (each project once, see :func:`maatwerk.programme.selectors.budget_stages`), without project names."""
+    from maatwerk.programme import selectors
+
+    day = as_of or dt.date.today()
+    stages = selectors.budget_stages(day, audience="public", exclude_trajectories=unnamed_trajectory_ids(day))
+    keys = ("budget", "reference", "reserved_eur", "committed_eur", "disbursed_eur", "claimed_eur", "free_eur", "share")
+    return [{k: row[k] for k in keys} for row in stages.rows]

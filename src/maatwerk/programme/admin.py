@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from maatwerk.core.locking import VersionedAdmin
 
-from .models import Budget, Consequence, EmissionReport, Milestone, OutlookAssumptions
+from .models import Budget, BudgetEntry, Consequence, EmissionReport, Milestone, OutlookAssumptions, PhaseExpectation
 
 admin.site.register(Budget)
 
@@ -14,7 +14,7 @@ class OutlookAssumptionsAdmin(VersionedAdmin, admin.ModelAdmin):
 
 @admin.register(Milestone)
 class MilestoneAdmin(VersionedAdmin, admin.ModelAdmin):
-    list_display = ("project", "kind", "planned", "forecast", "actual")
+    list_display = ("project", "kind", "planned", "planned_precision", "forecast", "actual")
     list_filter = ("kind",)
 
 
@@ -26,3 +26,27 @@ class EmissionReportAdmin(admin.ModelAdmin):
 @admin.register(Consequence)
 class ConsequenceAdmin(admin.ModelAdmin):
     list_display = ("project", "date", "kind", "amount_eur")
+
+
+class RecordsAdmin(admin.ModelAdmin):
+    """Append-only records: readable here, written only through the programme's services (web form, import)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BudgetEntry)
+class BudgetEntryAdmin(RecordsAdmin):
+    list_display = ("project", "stage", "year", "amount_eur", "valid_from", "valid_from_precision", "recorded_at")
+    list_filter = ("stage",)
+
+
+@admin.register(PhaseExpectation)
+class PhaseExpectationAdmin(RecordsAdmin):
+    list_display = ("trajectory", "phase", "expected", "precision", "stated_on", "recorded_at")

@@ -1,17 +1,21 @@
 """Importing milestones from CSV (company reports or the programme's planning), all or nothing.
 
 Columns: ``company, project, kind, planned, forecast, actual, note``; ``project`` may be empty when
-the company has one project. Dates as YYYY-MM-DD. A milestone that exists (same project and kind)
-is updated; errors name the file, line and column and nothing is written.
+the company has one project. ``planned`` and ``forecast`` as YYYY-MM-DD, or YYYY-MM / YYYY when only
+the month or the year is known ("vanaf 2026"; stored as the period's first day with its precision);
+``actual`` as YYYY-MM-DD. A milestone that exists (same project and kind) is updated; errors name the
+file, line and column and nothing is written.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from maatwerk.core.csvfiles import csv_rows, parse_iso_date
+from maatwerk.core.dates import parse_partial_date
 from maatwerk.finance.models import Project
 from maatwerk.registry.eutl import ImportFileError
 
@@ -26,6 +30,19 @@ def _date(value: str, file_name: str, line: int, column: str, required: bool = F
             raise ImportFileError(file_name, "datum ontbreekt", line, column)
         return None
     return parse_iso_date(value, file_name, line, column)
+
+
+def _partial(value: str, file_name: str, line: int, column: str, required: bool = False) -> tuple[dt.date | None, str]:
+    """A planning date of the forms YYYY-MM-DD, YYYY-MM or YYYY: (first day, precision)."""
+    if not value:
+        if required:
+            raise ImportFileError(file_name, "datum ontbreekt", line, column)
+        return None, "day"
+    try:
+        return parse_partial_date(value)
+    except ValidationError as exc:
+        message = exc.messages[0]
+        raise ImportFileError(file_name, message[0].lower() + message[1:], line, column) from None
 
 
 def _project(row: dict, file_name: str, line: int) -> Project:
@@ -47,8 +64,8 @@ def import_milestones(data: bytes, file_name: str) -> dict:
         for line, row in csv_rows(data, file_name, COLUMNS, multiline=("note",)):
             if row["kind"] not in MilestoneKind.values:
                 raise ImportFileError(file_name, f"onbekende mijlpaal {row['kind']!r}; kies uit {', '.join(MilestoneKind.values)}", line, "kind")
-            planned = _date(row["planned"], file_name, line, "planned", required=True)
-            forecast = _date(row["forecast"], file_name, line, "forecast")
+            planned, planned_precision = _partial(row["planned"], file_name, line, "planned", required=True)
+            forecast, forecast_precision = _partial(row["forecast"], file_name, line, "forecast")
             actual = _date(row["actual"], file_name, line, "actual")
             problems = milestone_date_problems(planned, forecast, actual)
             if problems:  # the same rule as the form: a plausible planning range, no actual date in the future
@@ -60,7 +77,8 @@ def import_milestones(data: bytes, file_name: str) -> dict:
             _, created = Milestone.objects.update_or_create(
                 project=_project(row, file_name, line),
                 kind=row["kind"],
-                defaults={"planned": planned, "forecast": forecast, "actual": actual, "note": row["note"], "source": file_name},
+                defaults={"planned": planned, "planned_precision": planned_precision, "forecast": forecast,
+                          "forecast_precision": forecast_precision, "actual": actual, "note": row["note"], "source": file_name},
             )
             counts["created" if created else "updated"] += 1
     return counts

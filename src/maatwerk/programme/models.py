@@ -1,11 +1,15 @@
-"""Programme-level data: budgets, milestones, company emission reports, consequences, outlook assumptions."""
+"""Programme-level data: budgets and their stages per project, milestones, expected phases, company
+emission reports, consequences, outlook assumptions."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from maatwerk.core.locking import VersionedModel
-from maatwerk.finance.bounds import number_problem, planning_date_problem
+from maatwerk.engine import periods, workflow
+from maatwerk.finance.bounds import EUROS, Bounded, number_problem, planning_date_problem
+from maatwerk.trajectories.models import DatePrecision
 
 #: the planning dates of a milestone, with the words that name them in a message
 MILESTONE_DATES = {"planned": "De geplande datum", "forecast": "De prognose", "actual": "De gerealiseerde datum"}
@@ -53,10 +57,16 @@ class MilestoneKind(models.TextChoices):
 
 
 class Milestone(VersionedModel, models.Model):
+    """A planned step of a project. ``planned`` and ``forecast`` may be known to a day, a month or a year
+    ("vanaf 2026"): stored as the first day of the period with its precision; monitoring counts from the
+    period's last day (:attr:`planned_end`)."""
+
     project = models.ForeignKey("finance.Project", on_delete=models.CASCADE, related_name="milestones")
     kind = models.CharField(_("mijlpaal"), max_length=30, choices=MilestoneKind.choices)
     planned = models.DateField(_("gepland"))
+    planned_precision = models.CharField(_("nauwkeurigheid gepland"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
     forecast = models.DateField(_("prognose"), null=True, blank=True)
+    forecast_precision = models.CharField(_("nauwkeurigheid prognose"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
     actual = models.DateField(_("gerealiseerd"), null=True, blank=True)
     note = models.TextField(_("toelichting"), blank=True)
     source = models.TextField(_("bron"), blank=True)
@@ -73,8 +83,25 @@ class Milestone(VersionedModel, models.Model):
 
     def clean(self):
         problems = milestone_date_problems(self.planned, self.forecast, self.actual)
+        for name in ("planned", "forecast"):
+            value, precision = getattr(self, name), getattr(self, f"{name}_precision")
+            if name not in problems and value is not None and value != periods.period_start(value, precision):
+                problems[name] = f"{MILESTONE_DATES[name]} met nauwkeurigheid {DatePrecision(precision).label} is de eerste dag van die periode."
         if problems:
             raise ValidationError(problems)
+
+    @property
+    def planned_end(self):
+        """The last day of the planned period: the day a milestone "in 2026" is due at the latest."""
+        return periods.period_end(self.planned, self.planned_precision)
+
+    @property
+    def planned_text(self) -> str:
+        return periods.describe(self.planned, self.planned_precision)
+
+    @property
+    def forecast_text(self) -> str:
+        return periods.describe(self.forecast, self.forecast_precision, missing="—")
 
 
 class EmissionReport(models.Model):
@@ -160,3 +187,131 @@ class OutlookAssumptions(VersionedModel, models.Model):
     @classmethod
     def current(cls) -> "OutlookAssumptions":
         return cls.objects.order_by("pk").first() or cls()
+
+
+class AppendOnlyRecord(models.Model):
+    """A record that is added, never changed or removed: a newer record of the same series supersedes it."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise ValidationError(_("Dit is een vastlegging met geschiedenis: leg een nieuwe vast in plaats van deze te wijzigen."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("Vastleggingen worden nooit verwijderd; leg een nieuwe vast (bijv. een bedrag van 0)."))
+
+
+#: the phases a trajectory can be expected to reach: the main line after exploration
+EXPECTABLE_PHASES = [(code, workflow.PHASE_LABELS[code]) for code in workflow.MAIN_LINE[1:]]
+
+
+class PhaseExpectation(AppendOnlyRecord):
+    """When a trajectory is expected to reach a phase, as a source said it on ``stated_on``
+    ("bindende afspraak verwacht september 2025"; Tata Steel: "expected 2026").
+
+    Append-only: a newer statement about the same trajectory and phase is a new record; the one that
+    holds on a day is the latest ``stated_on`` by then (ties: the later recorded). Monitoring calls it
+    late when the phase was not reached by the last day of the expected period."""
+
+    trajectory = models.ForeignKey("trajectories.Trajectory", verbose_name=_("traject"), on_delete=models.PROTECT, related_name="phase_expectations")
+    phase = models.CharField(_("verwachte fase"), max_length=30, choices=EXPECTABLE_PHASES)
+    expected = models.DateField(_("verwacht"), help_text=_("De eerste dag van de verwachte periode."))
+    precision = models.CharField(_("nauwkeurigheid"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.MONTH)
+    stated_on = models.DateField(_("gemeld op"), help_text=_("De dag waarop de bron deze verwachting uitsprak."))
+    document = models.ForeignKey(
+        "trajectories.Document", verbose_name=_("brondocument"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    source = models.TextField(_("bron"), blank=True)
+    note = models.TextField(_("toelichting"), blank=True)
+    case_key = models.CharField(_("sleutel in het casusbestand"), max_length=100, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("vastgelegd"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("verwachte fase")
+        verbose_name_plural = _("verwachte fasen")
+        ordering = ["trajectory", "phase", "stated_on", "recorded_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["trajectory", "case_key"], condition=~models.Q(case_key=""), name="expectation_case_key_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trajectory}: {workflow.PHASE_LABELS.get(self.phase, self.phase)} verwacht {self.expected_text}"
+
+    @property
+    def expected_end(self):
+        return periods.period_end(self.expected, self.precision)
+
+    @property
+    def expected_text(self) -> str:
+        return periods.describe(self.expected, self.precision)
+
+    @property
+    def source_text(self) -> str:
+        return self.source or (str(self.document) if self.document_id else "")
+
+
+class BudgetStage(models.TextChoices):
+    """The stages of the State's money for a project (issue 13 §7). A binding decision supersedes the
+    JLoI's intention for the same project; what is paid out is part of what was committed."""
+
+    RESERVED = "reserved", _("Gereserveerd (intentie in een JLoI)")
+    COMMITTED = "committed", _("Toegezegd (bindend besluit)")
+    DISBURSED = "disbursed", _("Uitbetaald")
+
+
+class BudgetEntry(AppendOnlyRecord):
+    """An amount of one stage for one project (and budget year), from its source, valid from a date.
+
+    Append-only. A series is (project, stage, year); the entry that holds on a day is the one with the
+    latest ``valid_from`` that has begun by then (a month or a year counts from its last day), ties by
+    the later recorded. A correction is a new entry of the same series; an amount of 0 retracts it.
+    ``year`` empty: the amount is not split by year. How the stages add up is
+    :func:`maatwerk.engine.budget.counted`; reading them is :mod:`maatwerk.programme.selectors`."""
+
+    project = models.ForeignKey("finance.Project", verbose_name=_("project"), on_delete=models.PROTECT, related_name="budget_entries")
+    stage = models.CharField(_("fase van het geld"), max_length=10, choices=BudgetStage.choices)
+    year = models.PositiveSmallIntegerField(_("begrotingsjaar"), null=True, blank=True, help_text=_("Leeg: niet per jaar verdeeld."))
+    amount_eur = models.FloatField(_("bedrag (EUR)"), validators=[Bounded(*EUROS)])
+    valid_from = models.DateField(_("geldig vanaf"), help_text=_("De dag (of de eerste dag van de maand of het jaar) waarop de bron het bedrag vastlegde."))
+    valid_from_precision = models.CharField(_("nauwkeurigheid"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    document = models.ForeignKey(
+        "trajectories.Document", verbose_name=_("brondocument"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    source = models.TextField(_("bron"), blank=True, help_text=_("Bijv. de JLoI of het subsidiebesluit, met kenmerk."))
+    note = models.TextField(_("toelichting"), blank=True)
+    case_key = models.CharField(_("sleutel in het casusbestand"), max_length=100, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("vastgelegd"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("budgetboeking")
+        verbose_name_plural = _("budgetboekingen")
+        ordering = ["project", "stage", "year", "valid_from", "recorded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount_eur__gte=0), name="budget_entry_amount_not_negative"),
+            models.UniqueConstraint(fields=["project", "case_key"], condition=~models.Q(case_key=""), name="budget_entry_case_key_unique"),
+        ]
+
+    def __str__(self) -> str:
+        year = f" {self.year}" if self.year else ""
+        return f"{self.project}: {self.get_stage_display()}{year} EUR {self.amount_eur:,.0f} vanaf {self.valid_from_text}"
+
+    @property
+    def counts_from(self):
+        """The first day the entry holds: ``valid_from``, or the last day of its month or year."""
+        return periods.period_end(self.valid_from, self.valid_from_precision)
+
+    @property
+    def valid_from_text(self) -> str:
+        return periods.describe(self.valid_from, self.valid_from_precision)
+
+    @property
+    def source_text(self) -> str:
+        if self.document_id:
+            doc = self.document
+            return f"{doc.title}{f' ({doc.reference})' if doc.reference else ''}" + (f"; {self.source}" if self.source else "")
+        return self.source

@@ -7,15 +7,22 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from maatwerk.engine import monitoring, outlook, workflow
+from maatwerk.engine import monitoring, outlook, periods, workflow
+from maatwerk.finance.bounds import EUROS, number_problem, planning_date_problem
 from maatwerk.finance.models import Project
 from maatwerk.finance.services import additional_at_target
 from maatwerk.trajectories.models import Trajectory
 from maatwerk.trajectories.services import state_as_of
 
-from .models import Budget, EmissionReport, Milestone, MilestoneKind, OutlookAssumptions
+from maatwerk.trajectories.models import DatePrecision
+
+from .models import (
+    EXPECTABLE_PHASES, MILESTONE_DATES, BudgetEntry, BudgetStage, EmissionReport, Milestone, MilestoneKind, OutlookAssumptions,
+    PhaseExpectation,
+)
 
 GOAL_MTON = (1.0, 1.9)  # additional reduction in 2030, Mton/yr (Kamerstuk 29 826 nr. 177, q 3, q 40, q 62)
 
@@ -83,24 +90,14 @@ def totals(as_of: dt.date | None = None, projects=None, year: int | None = None)
     return result
 
 
-def _draws_from(budget: Budget, row: ProjectRow) -> bool:
-    """Which committed support a budget carries: "" the whole programme, "sector:X" one sector,
-    "-" none (a separate instrument shown for reference), otherwise one company by name."""
-    if budget.scope == "":
-        return True
-    if budget.scope == "-":
-        return False
-    if budget.scope.startswith("sector:"):
-        return row.project.trajectory.company.sector == budget.scope.split(":", 1)[1]
-    return row.project.trajectory.company.name == budget.scope
-
-
 def budget_use(t: Totals) -> list[dict]:
-    out = []
-    for b in Budget.objects.all():
-        use = sum(r.figures["support_max_eur"] or 0.0 for r in t.rows if r.category in COMMITTED and _draws_from(b, r))
-        out.append({"budget": b, "committed_eur": use, "share": use / b.amount_eur if b.amount_eur else None, "reference": b.scope == "-"})
-    return out
+    """Per budget, as of the totals' date: the reserved, committed and disbursed money of the projects
+    that draw from it, each project counted once (read from the budget stages, see
+    :func:`maatwerk.programme.selectors.budget_stages`). ``committed_eur`` is binding decisions only: a
+    JLoI's maximum is ``reserved_eur``; ``share`` is (reserved + committed) / amount."""
+    from .selectors import budget_stages
+
+    return budget_stages(t.as_of).rows
 
 
 @dataclass(frozen=True)
@@ -301,17 +298,63 @@ def _sensitivity(result, share: float | None) -> dict | None:
 
 @dataclass
 class MonitoringRow:
-    project: Project
+    project: Project | None
     milestone: Milestone | None
     status: monitoring.Status
-    kind: str  # "milestone" or "emissions"
+    kind: str  # "milestone", "expectation" or "emissions"
+    expectation: PhaseExpectation | None = None
+    trajectory: Trajectory | None = None
+
+    @property
+    def company(self):
+        return (self.trajectory or self.project.trajectory).company
+
+    @property
+    def subject(self) -> str:
+        """Who the row is about, for an alert: the project, or the company for an expected phase."""
+        return str(self.project) if self.project is not None else self.company.name
+
+
+def milestone_row(m: Milestone, today: dt.date, tolerance_days: int = 90) -> MonitoringRow:
+    status = monitoring.milestone_status(
+        m.planned, m.forecast, m.actual, today, tolerance_days, planned_precision=m.planned_precision, forecast_precision=m.forecast_precision
+    )
+    return MonitoringRow(m.project, m, status, "milestone", trajectory=m.project.trajectory)
+
+
+def expectation_row(e: PhaseExpectation, state: workflow.DerivedState, today: dt.date) -> MonitoringRow:
+    """An expected phase against the trajectory's derived state on ``today``: reached when the history
+    holds the phase or a later phase of the main line (from the first time it did)."""
+    entry = reached_entry(state, e.phase)
+    reached_on = (entry.since or entry.not_after) if entry else None
+    stopped = workflow.PHASE_LABELS[state.phase] if state.phase in (workflow.WITHDRAWN, workflow.NO_POTENTIAL, workflow.PAUSED) else ""
+    status = monitoring.expected_phase_status(
+        workflow.PHASE_LABELS[e.phase], e.expected, e.precision, today, reached=entry is not None, reached_on=reached_on, stopped=stopped
+    )
+    return MonitoringRow(None, None, status, "expectation", expectation=e, trajectory=e.trajectory)
+
+
+def planning_rows(today: dt.date | None = None, trajectories=None, tolerance_days: int = 90) -> list[MonitoringRow]:
+    """Milestones and expected phases (of ``trajectories``, None: all) with their status on ``today``;
+    expected phases are checked against each trajectory's derived state on that day."""
+    from .selectors import current_expectations
+
+    today = today or timezone.localdate()
+    milestones = Milestone.objects.select_related("project__trajectory__company").order_by("planned")
+    if trajectories is not None:
+        milestones = milestones.filter(project__trajectory__in=trajectories)
+    rows = [milestone_row(m, today, tolerance_days) for m in milestones]
+    expectations = current_expectations(today, trajectories)
+    if expectations:
+        ids = {e.trajectory_id for e in expectations}
+        states = {t.pk: state_as_of(t, today) for t in Trajectory.objects.filter(pk__in=ids).prefetch_related("events")}
+        rows += [expectation_row(e, states[e.trajectory_id], today) for e in expectations]
+    return rows
 
 
 def monitoring_rows(today: dt.date | None = None, tolerance_days: int = 90, tolerance_share: float = 0.05) -> list[MonitoringRow]:
     today = today or timezone.localdate()
-    rows = []
-    for m in Milestone.objects.select_related("project__trajectory__company").order_by("planned"):
-        rows.append(MonitoringRow(m.project, m, monitoring.milestone_status(m.planned, m.forecast, m.actual, today, tolerance_days), "milestone"))
+    rows = planning_rows(today, tolerance_days=tolerance_days)
     reports = defaultdict(dict)
     for r in EmissionReport.objects.all():
         reports[r.project_id][r.year] = r.emissions_t
@@ -320,5 +363,174 @@ def monitoring_rows(today: dt.date | None = None, tolerance_days: int = 90, tole
             continue
         first = planned_first_year(p)
         path = {y: monitoring.agreed_path_t(p.baseline_emissions_t, p.co2_reduction_t, first, y) for y in reports[p.pk]}
-        rows.append(MonitoringRow(p, None, monitoring.emissions_status(path, reports[p.pk], tolerance_share), "emissions"))
+        rows.append(MonitoringRow(p, None, monitoring.emissions_status(path, reports[p.pk], tolerance_share), "emissions", trajectory=p.trajectory))
     return rows
+
+
+# --- recording milestones, expected phases and budget stages (one service per action, for every route) ---
+
+
+def _eur(amount: float) -> str:
+    from maatwerk.core.templatetags.maatwerk import dutch_number
+
+    return dutch_number(float(amount), 0)
+
+
+def _source_problems(document, source: str, trajectory) -> dict[str, str]:
+    if document is None and not (source or "").strip():
+        return {"source": "Geef de bron: kies een brondocument of beschrijf de bron (bijv. de JLoI met kenmerk)."}
+    if document is not None and document.trajectory_id != trajectory.pk:
+        return {"document": f"Het brondocument hoort niet bij het traject van {trajectory.company.name}."}
+    return {}
+
+
+def _partial_problem(value: dt.date | None, precision: str, label: str) -> str | None:
+    if value is None:
+        return None
+    if precision not in periods.PRECISIONS:
+        return f"{label}: onbekende nauwkeurigheid {precision!r}; kies dag, maand of jaar."
+    if value != periods.period_start(value, precision):
+        return f"{label}: bij nauwkeurigheid {DatePrecision(precision).label} is de datum de eerste dag van de periode ({periods.period_start(value, precision):%Y-%m-%d})."
+    return None
+
+
+def _history_note(trajectory, text: str, day: dt.date, precision: str, source: str, actor) -> None:
+    """The record in the trajectory's history: dated when the day is known, else bounded by its period's end."""
+    from maatwerk.core.dates import happened_date_error
+    from maatwerk.trajectories.services import note
+
+    end = periods.period_end(day, precision)
+    exact = day if precision == periods.DAY else None
+    not_after = end if exact is None and happened_date_error(end, "") is None else None
+    note(trajectory, text, exact, not_after, source=source[:2000], actor=actor)
+
+
+def record_milestone(*, project: Project, kind: str, planned: dt.date, planned_precision: str = "day", forecast: dt.date | None = None,
+                     forecast_precision: str = "day", actual: dt.date | None = None, note: str = "", source: str = "", actor=None) -> Milestone:
+    """A new milestone of a project (one per kind; an existing one is updated on its own page)."""
+    errors = {}
+    if kind not in MilestoneKind.values:
+        errors["kind"] = f"Onbekende mijlpaal {kind!r}."
+    elif Milestone.objects.filter(project=project, kind=kind).exists():
+        errors["kind"] = f"{project} heeft al een mijlpaal ‘{MilestoneKind(kind).label}’; werk die bij."
+    for name, value, precision in (("planned", planned, planned_precision), ("forecast", forecast, forecast_precision)):
+        if problem := _partial_problem(value, precision, MILESTONE_DATES[name]):
+            errors[name] = problem
+    if errors:
+        raise ValidationError(errors)
+    m = Milestone(project=project, kind=kind, planned=planned, planned_precision=planned_precision, forecast=forecast,
+                  forecast_precision=forecast_precision, actual=actual, note=note, source=source)
+    m.full_clean()
+    m.save()
+    return m
+
+
+def reached_entry(state: workflow.DerivedState, phase: str):
+    """The first entry of the history in ``phase`` or a later phase of the main line; None when never."""
+    index = workflow.MAIN_LINE.index(phase)
+    return next((h for h in state.history if h.phase in workflow.MAIN_LINE and workflow.MAIN_LINE.index(h.phase) >= index), None)
+
+
+def record_expectation(*, trajectory: Trajectory, phase: str, expected: dt.date, precision: str = "month", stated_on: dt.date,
+                       document=None, source: str = "", note: str = "", case_key: str = "", actor=None) -> PhaseExpectation:
+    """Record when a source expects the trajectory to reach ``phase`` (append-only; a newer statement
+    supersedes the older). Refused, with a message per field, when the phase is unknown or had already
+    been reached on ``stated_on``, the expected date is implausible or not the first day of its period,
+    ``stated_on`` lies in the future, or no source is given. With a ``case_key`` the same record again
+    changes nothing (a case file read twice)."""
+    from maatwerk.core.dates import happened_date_error
+
+    if case_key:
+        existing = PhaseExpectation.objects.filter(trajectory=trajectory, case_key=case_key).first()
+        if existing is not None:
+            same = (existing.phase, existing.expected, existing.precision, existing.stated_on) == (phase, expected, precision, stated_on)
+            if not same:
+                raise ValidationError({"case_key": f"Sleutel {case_key!r} is al gebruikt voor een andere verwachting van {trajectory}."})
+            return existing
+    errors = _source_problems(document, source, trajectory)
+    if phase not in dict(EXPECTABLE_PHASES):
+        errors["phase"] = f"Onbekende fase {phase!r}; kies een fase van de hoofdlijn na de verkenning."
+    if problem := _partial_problem(expected, precision, "De verwachte datum") or planning_date_problem(expected, "De verwachte datum"):
+        errors["expected"] = problem
+    if problem := happened_date_error(stated_on, "Gemeld op"):
+        errors["stated_on"] = problem
+    if "phase" not in errors and "stated_on" not in errors and reached_entry(state_as_of(trajectory, stated_on), phase):
+        errors["phase"] = f"{trajectory} had ‘{workflow.PHASE_LABELS[phase]}’ op {stated_on:%d-%m-%Y} al bereikt; een verwachting gaat over een fase die nog komt."
+    if errors:
+        raise ValidationError(errors)
+    e = PhaseExpectation.objects.create(
+        trajectory=trajectory, phase=phase, expected=expected, precision=precision, stated_on=stated_on, document=document,
+        source=source, note=note, case_key=case_key, recorded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    _history_note(trajectory, f"Verwachting vastgelegd: {workflow.PHASE_LABELS[phase]} verwacht {e.expected_text}" + (f". {note}" if note else ""),
+                  stated_on, periods.DAY, e.source_text, actor)
+    return e
+
+
+def record_budget_entry(*, project: Project, stage: str, amount_eur: float, valid_from: dt.date, valid_from_precision: str = "day",
+                        year: int | None = None, document=None, source: str = "", note: str = "", case_key: str = "", actor=None) -> BudgetEntry:
+    """Record an amount of one budget stage for a project (append-only; a newer entry of the same stage
+    and year supersedes the older, an amount of 0 retracts it).
+
+    Refused, with a message per field and nothing written: an unknown stage; an amount outside
+    0 – 100 mld or not a number; a year outside 2000–2100; a date in the future or not the first day of
+    its period; no source; a source document of another trajectory; a stage that would hold amounts
+    both per year and not per year (they would add up twice); a disbursement that would exceed what is
+    committed on its date. With a ``case_key`` the same entry again changes nothing."""
+    from maatwerk.core.dates import happened_date_error
+    from maatwerk.engine.budget import counted
+
+    from .selectors import current_entries
+
+    trajectory = project.trajectory
+    if case_key:
+        existing = BudgetEntry.objects.filter(project=project, case_key=case_key).first()
+        if existing is not None:
+            same = (existing.stage, existing.amount_eur, existing.year, existing.valid_from, existing.valid_from_precision) == (
+                stage, amount_eur, year, valid_from, valid_from_precision)
+            if not same:
+                raise ValidationError({"case_key": f"Sleutel {case_key!r} is al gebruikt voor een andere boeking van {project}."})
+            return existing
+    errors = _source_problems(document, source, trajectory)
+    if stage not in BudgetStage.values:
+        errors["stage"] = f"Onbekende fase van het geld {stage!r}; kies gereserveerd, toegezegd of uitbetaald."
+    if problem := number_problem(amount_eur, *EUROS):
+        errors["amount_eur"] = f"Bedrag: {problem}."
+    if year is not None and (isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100):
+        errors["year"] = f"Begrotingsjaar {year!r} ligt niet tussen 2000 en 2100 (leeg: niet per jaar)."
+    if problem := _partial_problem(valid_from, valid_from_precision, "Geldig vanaf") or happened_date_error(valid_from, "Geldig vanaf"):
+        errors["valid_from"] = problem
+    if not errors:
+        # the stage as it will stand (in every series, whatever its date) with this entry
+        latest = [e for items in current_entries(dt.date.max, projects=[project]).values() for e in items]
+        others = [e for e in latest if e.stage == stage and (e.year is None) != (year is None)]
+        if others and amount_eur > 0:
+            other = others[0]
+            errors["year"] = (
+                f"Voor {BudgetStage(stage).label.lower()} staat al een bedrag {'zonder jaar' if other.year is None else f'voor {other.year}'} "
+                f"(EUR {_eur(other.amount_eur)}, vanaf {other.valid_from_text}); per jaar en zonder jaar tegelijk zou dubbel tellen. "
+                "Zet dat bedrag eerst op 0 of kies hetzelfde soort jaar."
+            )
+    if not errors and stage == BudgetStage.DISBURSED and amount_eur > 0:
+        end = periods.period_end(valid_from, valid_from_precision)
+        on_day = {(e.stage, e.year): e.amount_eur for items in current_entries(end, projects=[project]).values() for e in items}
+        on_day[(stage, year)] = amount_eur
+        committed = sum(v for (s, _), v in on_day.items() if s == BudgetStage.COMMITTED)
+        disbursed = sum(v for (s, _), v in on_day.items() if s == BudgetStage.DISBURSED)
+        if counted(0, committed, disbursed).overpaid:
+            errors["amount_eur"] = (
+                f"Uitbetaald zou dan EUR {_eur(disbursed)} zijn, meer dan de EUR {_eur(committed)} die op {end:%d-%m-%Y} is toegezegd; "
+                "leg eerst de toezegging (het bindende besluit) vast."
+            )
+    if errors:
+        raise ValidationError(errors)
+    e = BudgetEntry(
+        project=project, stage=stage, year=year, amount_eur=float(amount_eur), valid_from=valid_from, valid_from_precision=valid_from_precision,
+        document=document, source=source, note=note, case_key=case_key, recorded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    e.full_clean(exclude=["recorded_by"])
+    e.save()
+    year_text = f" ({year})" if year else ""
+    _history_note(trajectory, f"Budget: {BudgetStage(stage).label.lower()}{year_text} EUR {_eur(amount_eur)} voor {project.name}, vanaf {e.valid_from_text}"
+                  + (f". {note}" if note else ""), valid_from, valid_from_precision, e.source_text, actor)
+    return e

@@ -16,7 +16,6 @@ from maatwerk.engine import workflow
 from maatwerk.finance.models import Technique
 from maatwerk.portal import public
 from maatwerk.programme import services as programme
-from maatwerk.programme.models import Budget
 from maatwerk.registry.models import Company, EmissionRecord
 from maatwerk.registry.selectors import company_installations
 from maatwerk.trajectories.models import Trajectory
@@ -103,22 +102,11 @@ def public_totals(as_of: dt.date | None = None) -> dict[str, dict]:
     return out
 
 
-def public_budget_use(totals: dict) -> list[dict]:
-    """Committed (published) support per budget; the scope rule of :func:`programme.services._draws_from`."""
-    out = []
-    for b in Budget.objects.all():
-        def draws(company: dict) -> bool:
-            if b.scope == "":
-                return True
-            if b.scope == "-":
-                return False
-            if b.scope.startswith("sector:"):
-                return company["sector"] == b.scope.split(":", 1)[1]
-            return company["name"] == b.scope
-
-        use = sum(p["support_max_eur"] or 0.0 for category, p, company in totals["_rows"] if category in programme.COMMITTED and draws(company))
-        out.append({"budget": b, "committed_eur": use, "share": use / b.amount_eur if b.amount_eur else None, "reference": b.scope == "-"})
-    return out
+def public_budget_use(totals: dict | None = None, as_of: dt.date | None = None) -> list[dict]:
+    """Per budget the published reserved, committed and disbursed support on ``as_of``, each project
+    counted once (read from the budget stages through :func:`maatwerk.portal.public.budget_use`; a
+    JLoI's maximum is reserved, not committed). ``totals`` is no longer used (kept for callers)."""
+    return public.budget_use(as_of)
 
 
 def letter_context(as_of: dt.date, since: dt.date | None = None) -> dict:
@@ -127,7 +115,7 @@ def letter_context(as_of: dt.date, since: dt.date | None = None) -> dict:
     projects = {p["company_slug"]: p for p in public.projects(as_of=as_of)}
     totals = public_totals(as_of)
     categories = [(code, totals[code]) for code, _, _ in programme.CATEGORIES]
-    budget = public_budget_use(totals)
+    budget = public_budget_use(totals, as_of)
     unnamed = public.unnamed_no_potential(as_of)
     return {
         "as_of": as_of,
