@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from maatwerk.registry.models import Company
-from maatwerk.trajectories.models import Party
 
 from .models import Membership, Role
 
@@ -22,6 +21,9 @@ def load() -> str:
     if settings.PRODUCTION:
         return "gebruikers: geen demogebruikers in productie"
     User = get_user_model()
+    # accounts sits beside the trajectories app and imports none of it: the party is the model its
+    # membership points to.
+    Party = Membership._meta.get_field("party").related_model
     created = 0
     for username, role, company, party in DEMO_USERS:
         if User.objects.filter(username=username).exists():

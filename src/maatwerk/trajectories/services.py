@@ -12,9 +12,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from maatwerk.accounts.models import Role, role_of
 from maatwerk.core import datacache
 from maatwerk.core.dates import happened_date_error
+from maatwerk.core.roles import Role, role_of
 from maatwerk.engine import workflow
 
 from . import permissions
