@@ -6,9 +6,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from maatwerk.core import datacache
+from maatwerk.core.links import see_also
 from maatwerk.core.views import Refused, handle_post
 from maatwerk.engine import workflow
-from maatwerk.portal.links import see_also
 
 from . import permissions, services
 from .forms import (
