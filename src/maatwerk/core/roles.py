@@ -8,9 +8,17 @@ the trajectories app: neither imports the other.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypeAlias
+
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+#: Who does something through a service: a user (possibly anonymous), or None for the system (demo data, imports).
+Actor: TypeAlias = "User | AnonymousUser | None"
 
 
 class Role(models.TextChoices):
@@ -20,9 +28,9 @@ class Role(models.TextChoices):
     PROVINCE = "province", _("Provincie of ander ministerie")
 
 
-def role_of(user) -> str | None:
+def role_of(user: Actor) -> str | None:
     """The user's role, or None for anonymous users and users without one (they see only public material)."""
-    if not getattr(user, "is_authenticated", False):
+    if user is None or not getattr(user, "is_authenticated", False):
         return None
     if user.is_superuser:
         return Role.PROGRAMME

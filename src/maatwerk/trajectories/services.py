@@ -6,15 +6,18 @@ Views, the API, the CLI and the demo loader all come through here, so the same r
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from maatwerk.core import datacache
 from maatwerk.core.dates import happened_date_error
-from maatwerk.core.roles import Role, role_of
+from maatwerk.core.roles import Actor, Role, role_of
 from maatwerk.engine import workflow
 
 from . import permissions
@@ -36,11 +39,14 @@ from .models import (
 )
 from .uploads import check_upload
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 class TransitionRefused(Exception):
     """A move the rules do not allow; ``reasons`` says what is missing, in Dutch."""
 
-    def __init__(self, reasons):
+    def __init__(self, reasons: Iterable[str]) -> None:
         self.reasons = tuple(reasons)
         super().__init__("; ".join(self.reasons))
 
@@ -49,12 +55,12 @@ class StaleEdit(Exception):
     """Someone else changed the trajectory since the form was loaded."""
 
 
-def _actor_name(actor) -> str:
+def _actor_name(actor: Actor) -> str:
     return actor.get_username() if actor is not None and getattr(actor, "is_authenticated", False) else ""
 
 
-def _actor(actor):
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+def _actor(actor: Actor) -> User | None:
+    return cast("User", actor) if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
 # --- reading the state -------------------------------------------------------------------------
@@ -152,7 +158,17 @@ def refresh_cache(trajectory: Trajectory) -> None:
     trajectory.phase, trajectory.phase_since, trajectory.version = state.phase, state.since, trajectory.version + 1
 
 
-def _event(trajectory, kind, actor, effective_date=None, not_after=None, to_phase="", note="", source="", payload=None):
+def _event(
+    trajectory: Trajectory,
+    kind: str,
+    actor: Actor,
+    effective_date: dt.date | None = None,
+    not_after: dt.date | None = None,
+    to_phase: str = "",
+    note: str = "",
+    source: str = "",
+    payload: dict | None = None,
+) -> Event:
     return Event.objects.create(
         trajectory=trajectory,
         kind=kind,
@@ -171,7 +187,7 @@ def transition(
     trajectory: Trajectory,
     to: str,
     date: dt.date,
-    actor=None,
+    actor: Actor = None,
     note: str = "",
     source: str = "",
     expected_version: int | None = None,
@@ -199,7 +215,7 @@ def transition(
 EDITABLE_FIELDS = ("top20", "climate_plan_target_year", "willing_to_invest_in_nl", "financial_securities")
 
 
-def edit(trajectory: Trajectory, changes: dict, actor=None, date: dt.date | None = None, expected_version: int | None = None) -> Event | None:
+def edit(trajectory: Trajectory, changes: dict, actor: Actor = None, date: dt.date | None = None, expected_version: int | None = None) -> Event | None:
     """Change eligibility fields; the event records old and new values."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
@@ -225,7 +241,9 @@ def _type_label(doc_type: str) -> str:
     return str(DocumentType(doc_type).label).lower() if doc_type in DocumentType.values else repr(doc_type)
 
 
-def _document_terms(trajectory, actor, doc_type, confidentiality, published, proposed_public, originator):
+def _document_terms(
+    trajectory: Trajectory, actor: Actor, doc_type: str, confidentiality: str, published: bool, proposed_public: bool, originator: str | None
+) -> tuple[str, str, str, bool, bool]:
     """Status, originator, confidentiality and publication of a new document, from who uploads it.
 
     The programme team (and the system: demo data, imports, with no actor) records documents as
@@ -257,10 +275,10 @@ def add_document(
     doc_type: str,
     title: str,
     confidentiality: str,
-    actor=None,
+    actor: Actor = None,
     document_date: dt.date | None = None,
     file_name: str | None = None,
-    data=None,
+    data: bytes | IO[bytes] | None = None,
     published: bool = False,
     public_url: str = "",
     source: str = "",
@@ -329,7 +347,7 @@ def add_document(
 REVIEW_DECISIONS = ("accept", "publish", "reject")
 
 
-def review_document(document: Document, decision: str, actor=None, reason: str = "") -> Document:
+def review_document(document: Document, decision: str, actor: Actor = None, reason: str = "") -> Document:
     """The programme team's review of a document: accept, accept and publish, or reject (with a reason).
 
     A submitted document is accepted or rejected once; an accepted one may still be published. Each
@@ -374,7 +392,7 @@ def review_document(document: Document, decision: str, actor=None, reason: str =
         return doc
 
 
-def record_amvi_advice(trajectory: Trajectory, actor=None, items=(), **fields) -> AmviAdvice:
+def record_amvi_advice(trajectory: Trajectory, actor: Actor = None, items: Sequence[dict] = (), **fields: Any) -> AmviAdvice:
     """Record the AMVI's advice with its conditions, advice and considerations."""
     with transaction.atomic():
         trajectory = _locked(trajectory, None)
@@ -398,7 +416,7 @@ def record_amvi_advice(trajectory: Trajectory, actor=None, items=(), **fields) -
         return advice
 
 
-def respond_to_item(item: AmviItem, response: str, reason: str, actor=None, date: dt.date | None = None) -> AmviItem:
+def respond_to_item(item: AmviItem, response: str, reason: str, actor: Actor = None, date: dt.date | None = None) -> AmviItem:
     with transaction.atomic():
         trajectory = _locked(item.advice.trajectory, None)
         old = item.response
@@ -414,7 +432,7 @@ def inform_parliament(
     trajectory: Trajectory,
     informed_on: dt.date | None,
     kamerstuk: str,
-    actor=None,
+    actor: Actor = None,
     subject_phase: str = "jloi_signed",
     not_after: dt.date | None = None,
     source: str = "",
@@ -432,7 +450,7 @@ def inform_parliament(
         return notice
 
 
-def record_history(trajectory: Trajectory, to: str, date: dt.date | None, not_after: dt.date | None, note: str, source: str, actor=None) -> Event:
+def record_history(trajectory: Trajectory, to: str, date: dt.date | None, not_after: dt.date | None, note: str, source: str, actor: Actor = None) -> Event:
     """Record a move that happened in the past, as published; used to load public histories.
 
     The public record is taken as it is (the documents behind an old gate may not be in the system),
@@ -448,7 +466,7 @@ def record_history(trajectory: Trajectory, to: str, date: dt.date | None, not_af
         return event
 
 
-def note(trajectory: Trajectory, text: str, date: dt.date | None, not_after: dt.date | None = None, source: str = "", actor=None) -> Event:
+def note(trajectory: Trajectory, text: str, date: dt.date | None, not_after: dt.date | None = None, source: str = "", actor: Actor = None) -> Event:
     with transaction.atomic():
         trajectory = _locked(trajectory, None)
         event = _event(trajectory, EventKind.NOTE, actor, date, not_after=not_after, note=text, source=source)
@@ -466,22 +484,22 @@ class BoardRow:
     obligations: tuple
 
 
-def for_derivation():
+def for_derivation() -> QuerySet[Trajectory]:
     """All trajectories with everything state and facts are derived from, in a fixed number of queries."""
     return Trajectory.objects.select_related("company").prefetch_related(
         "events", "documents", "amvi_advices__items", "parliament_notices"
     ).order_by("company__name", "pk")
 
 
-def board_of(visible_ids, as_of: dt.date | None = None, *, with_key: bool = False):
+def board_of(visible_ids: Iterable[int], as_of: dt.date | None = None, *, with_key: bool = False) -> list[BoardRow] | tuple[list[BoardRow], str | None]:
     """The board rows of the trajectories ``visible_ids`` (in board order); derived once per data generation.
 
     With ``with_key``: ``(rows, key)``, ``key`` naming exactly these rows in this generation (for
     caching their rendering), None when nothing may be cached."""
-    def compute():
+    def compute() -> list[BoardRow]:
         rows = board(for_derivation(), as_of)
         for row in rows:
-            row.trajectory._prefetched_objects_cache = {}  # keep the cached rows small
+            row.trajectory._prefetched_objects_cache = {}  # type: ignore[attr-defined]  # keep the cached rows small
         return rows
 
     wanted = set(visible_ids)
@@ -492,7 +510,7 @@ def board_of(visible_ids, as_of: dt.date | None = None, *, with_key: bool = Fals
     return rows, (f"{key}:{','.join(str(pk) for pk in sorted(wanted))}" if key else None)
 
 
-def board(trajectories, as_of: dt.date | None = None) -> list[BoardRow]:
+def board(trajectories: Iterable[Trajectory], as_of: dt.date | None = None) -> list[BoardRow]:
     rows = []
     for t in trajectories:
         state = state_as_of(t, as_of)
