@@ -110,4 +110,4 @@ load: install
 	$(BIN)/python benchmarks/load.py --users $${LOAD_USERS:-50} --seconds $${LOAD_SECONDS:-60} --think $${LOAD_THINK:-1} --write-every $${LOAD_WRITE_EVERY:-0}
 
 clean:
-	rm -rf $(VENV) node_modules var .pytest_cache
+	rm -rf $(VENV) node_modules var .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
