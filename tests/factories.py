@@ -2,7 +2,8 @@
 
 Plain functions: each builds one record with defaults that pass the model's own validation and takes
 any field as a keyword. History goes through the project's services (an event is written the way
-every route writes it: phases with ``record_history``, notes with ``note``, documents with
+every route writes it: phases with ``transition``, a gate the test data cannot satisfy passed by a
+recorded exception with its source, as the demo's case files do; notes with ``note``, documents with
 ``add_document``), so the rows look like those a user would have made. Names are unique per call.
 """
 
@@ -29,15 +30,21 @@ def company(name: str | None = None, **fields) -> Company:
 
 
 def trajectory(company_: Company | None = None, *, phase: str = workflow.EXPLORATION, since: dt.date = dt.date(2024, 1, 15), **fields) -> Trajectory:
-    """A trajectory of ``company_`` (a new company when None). With ``phase``: every main-line move up to it,
-    recorded as history on ``since`` (gates are not checked for history; the moves are the table's)."""
+    """A trajectory of ``company_`` (a new company when None). With ``phase``: every main-line move up to it
+    on ``since``, through ``services.transition``; a gate condition the bare test record does not meet is
+    passed by a recorded exception whose source is one public document of the trajectory."""
     t = Trajectory.objects.create(company=company_ or company(), **fields)
     if phase != workflow.EXPLORATION:
         if phase not in workflow.MAIN_LINE:
-            raise ValueError(f"{phase!r} is not on the main line; record an exit with services.record_history")
+            raise ValueError(f"{phase!r} is not on the main line; record an exit with services.transition")
+        source = None
         for to in workflow.MAIN_LINE[1:workflow.MAIN_LINE.index(phase) + 1]:
-            services.record_history(t, to, since, None, "", "testgegevens")
-        t.refresh_from_db()
+            exceptions = None
+            if services.failing_conditions(t, to):
+                source = source or document(t, title="Openbaar dossier (testgegevens)", document_date=since)
+                exceptions = services.GateExceptions("Testgegevens: de poortvoorwaarden worden niet nagebootst.", source)
+            services.transition(t, to, since, source="testgegevens", exceptions=exceptions)
+            t.refresh_from_db()
     return t
 
 

@@ -19,6 +19,8 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from maatwerk.api.api import api as internal_api
+from maatwerk.figures import services as figure_services
+from maatwerk.figures.models import Figure
 from maatwerk.finance.models import BusinessCase, Project
 from maatwerk.portal.api import api as public_api
 from maatwerk.programme.models import Milestone, OutlookAssumptions
@@ -45,6 +47,14 @@ POST_ONLY = (L, 405, 405, 405, 405, 405, 405)
 
 
 def programme_writes(ok):  # on AnQore: the others who see it are refused (403), who don't, get 404
+    return (L, 404, 403, 404, 403, 403, ok)
+
+
+def RECORDS(ok):  # figures of AnQore: recorded and proposed by the programme team, AnQore itself and Limburg; the AMVI reads only
+    return (L, 404, ok, 404, 403, ok, ok)
+
+
+def PUBLISHES(ok):  # published by the programme team alone; the others who see the figure are refused
     return (L, 404, 403, 404, 403, 403, ok)
 
 
@@ -100,6 +110,28 @@ def upload(ids):
             "file": SimpleUploadedFile("brief.pdf", PDF, content_type="application/pdf")}
 
 
+def case_file_upload(ids):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ..casefiles.cases import alco_like
+
+    data = alco_like("Matrix Ethanol")
+    data["company"].pop("installations")  # not in the demo registry
+    case = json.dumps(data).encode()
+    return {"file": SimpleUploadedFile("matrix.json", case, content_type="application/json")}
+
+
+def figure_form(ids):
+    return {"quantity": "co2_reduction_t_per_year", "project": "", "qualifier": "range", "low": "224.000", "high": "263.000",
+            "year": "2030", "base_period": "2021", "source": ids["public_document"], "valid_from": "2025-06-01",
+            "confidentiality": "public", "note": "matrix", "supersedes": ""}
+
+
+def figure_json(ids):
+    return {"company_id": ids["company"], "quantity": "nox_reduction_t_per_year", "qualifier": "at_least", "low": 17,
+            "source_id": ids["public_document"], "valid_from": "2025-06-01", "confidentiality": "public"}
+
+
 def remap_installation(ids):
     """Move the installation to a company other than its current one (the form carries the current one)."""
     current = Installation.objects.select_related("operator", "company").get(eutl_id=ids["installation"]).effective_company
@@ -110,6 +142,16 @@ def remap_installation(ids):
 def remap_operator(ids):
     current = Operator.objects.get(pk=ids["operator"]).company_id
     return {"expected": current or "", "company": Company.objects.exclude(pk=current).order_by("pk").first().pk}
+
+
+def company_form(ids):
+    """AnQore's company form as it stands (every link kept), with one change."""
+    t = Trajectory.objects.select_related("company").get(pk=ids["trajectory"])
+    links = services._links_of(t.company)
+    return {"name": t.company.name, "sector": t.company.sector, "subsector": "matrix", "sites": t.company.sites,
+            "provinces": [p.strip() for p in t.company.provinces.split(",") if p.strip() in services.PROVINCES],
+            "installations": ", ".join(links["installations"]),
+            "operators": "\n".join(Operator.objects.filter(company=t.company).values_list("name", flat=True)), "version": t.version}
 
 
 def matrix() -> list[Case]:
@@ -135,6 +177,9 @@ def matrix() -> list[Case]:
         G("registry:mapping_operator", lambda ids: f"/register/koppelen/rekeninghouders/{ids['operator']}/", PROGRAMME_ONLY),
         P("registry:mapping_operator", lambda ids: f"/register/koppelen/rekeninghouders/{ids['operator']}/",
           (L, 403, 403, 403, 403, 403, 302), remap_operator),
+        # reading in a case file (programme team only): a POST with a file shows the preview and writes nothing
+        G("casefiles:upload", "/casusbestanden/inlezen/", PROGRAMME_ONLY),
+        P("casefiles:upload", "/casusbestanden/inlezen/", (L, 403, 403, 403, 403, 403, 200), case_file_upload, writes=False),
         G("reporting:letter", "/rapportage/voortgangsbrief/", PROGRAMME_ONLY),  # an unsent draft (issue 12)
         # logging in and out, second factor
         G("login", "/inloggen/", OPEN),
@@ -181,8 +226,28 @@ def matrix() -> list[Case]:
           lambda ids: {"informed_on": today, "kamerstuk": "29826-999"}),
         G("trajectories:eligibility", lambda ids: f"/trajecten/{t(ids)}/toelating/", POST_ONLY),
         P("trajectories:eligibility", lambda ids: f"/trajecten/{t(ids)}/toelating/", programme_writes(302),
-          lambda ids: {"top20": "true", "climate_plan_target_year": "2049", "willing_to_invest_in_nl": "true",
-                       "financial_securities": "matrix", "version": version(Trajectory, ids["trajectory"])}),
+          lambda ids: {"admission_kind": "top20", "admission_reason": "matrix", "climate_plan_target_year": "2049",
+                       "willing_to_invest_in_nl": "true", "financial_securities": "matrix", "version": version(Trajectory, ids["trajectory"])}),
+        # case intake (issue 13): companies, parties, sources, notes, projects (programme team only)
+        G("trajectories:company_new", "/trajecten/nieuw/", PROGRAMME_ONLY),
+        P("trajectories:company_new", lambda ids: "/trajecten/nieuw/", (L, 403, 403, 403, 403, 403, 302),
+          lambda ids: {"name": "Matrixbedrijf", "sector": "industry", "provinces": ["Zeeland"], "admission_kind": "extension",
+                       "admission_reason": "matrix"}),
+        G("trajectories:company_edit", lambda ids: f"/trajecten/{t(ids)}/bedrijf/", programme_writes(200)),
+        P("trajectories:company_edit", lambda ids: f"/trajecten/{t(ids)}/bedrijf/", programme_writes(302), company_form),
+        G("trajectories:party_add", lambda ids: f"/trajecten/{t(ids)}/partijen/", POST_ONLY),
+        P("trajectories:party_add", lambda ids: f"/trajecten/{t(ids)}/partijen/", programme_writes(302),
+          lambda ids: {"name": "Matrixpartij", "role": "other"}),
+        G("trajectories:party_remove", lambda ids: f"/trajecten/{t(ids)}/partijen/{ids['party']}/verwijderen/", POST_ONLY),
+        P("trajectories:party_remove", lambda ids: f"/trajecten/{t(ids)}/partijen/{ids['party']}/verwijderen/", programme_writes(302)),
+        G("trajectories:source", lambda ids: f"/trajecten/{t(ids)}/bronnen/", POST_ONLY),
+        P("trajectories:source", lambda ids: f"/trajecten/{t(ids)}/bronnen/", programme_writes(302),
+          lambda ids: {"doc_type": "kamerbrief", "title": "Matrixbron", "date": "2025-06", "reference": "Kamerstuk 1", "public": "on"}),
+        G("trajectories:note", lambda ids: f"/trajecten/{t(ids)}/notities/", POST_ONLY),
+        P("trajectories:note", lambda ids: f"/trajecten/{t(ids)}/notities/", programme_writes(302), lambda ids: {"note": "matrix", "date": "2025"}),
+        G("finance:project_new", lambda ids: f"/trajecten/{t(ids)}/projecten/nieuw/", programme_writes(200)),
+        P("finance:project_new", lambda ids: f"/trajecten/{t(ids)}/projecten/nieuw/", programme_writes(302),
+          lambda ids: {"name": "Matrixproject", "techniques": ["electrification"]}),
         # edit pages with optimistic locking
         G("finance:project_edit", lambda ids: f"/projecten/{ids['project']}/bewerken/", programme_writes(200)),
         P("finance:project_edit", lambda ids: f"/projecten/{ids['project']}/bewerken/", programme_writes(302), project_form),
@@ -197,6 +262,26 @@ def matrix() -> list[Case]:
         P("programme:milestone_edit", lambda ids: f"/monitoring/mijlpalen/{ids['milestone']}/", (L, 403, 403, 403, 403, 403, 302),
           lambda ids: {"planned": "2029-01-01", "forecast": "2029-06-30", "note": "matrix", "source": "",
                        "version": version(Milestone, ids["milestone"])}),
+        # the register of figures (issue 13): read by who sees the trajectory; recorded and proposed by the programme
+        # team, the company itself and its province; published by the programme team only (four eyes)
+        G("figures:company", "/cijfers/bedrijven/anqore/", ANQORE_OBJECT),
+        G("figures:project", lambda ids: f"/cijfers/projecten/{ids['project']}/", ANQORE_OBJECT),
+        G("figures:queue", "/cijfers/te-publiceren/", PROGRAMME_ONLY),
+        G("figures:record", "/cijfers/bedrijven/anqore/vastleggen/", (L, 404, 200, 404, 403, 200, 200)),
+        P("figures:record", lambda ids: "/cijfers/bedrijven/anqore/vastleggen/", RECORDS(302), figure_form),
+        G("figures:propose", lambda ids: f"/cijfers/{ids['figure_draft']}/voorstellen/", POST_ONLY),
+        P("figures:propose", lambda ids: f"/cijfers/{ids['figure_draft']}/voorstellen/", RECORDS(302)),
+        G("figures:publish", lambda ids: f"/cijfers/{ids['figure_proposed']}/publiceren/", POST_ONLY),
+        P("figures:publish", lambda ids: f"/cijfers/{ids['figure_proposed']}/publiceren/", PUBLISHES(302)),
+        G("figures:propose_document", lambda ids: f"/cijfers/documenten/{ids['source_draft']}/voorstellen/", POST_ONLY),
+        P("figures:propose_document", lambda ids: f"/cijfers/documenten/{ids['source_draft']}/voorstellen/", (L, 404, 302, 404, 404, 302, 302)),
+        G("figures:publish_document", lambda ids: f"/cijfers/documenten/{ids['source_proposed']}/publiceren/", POST_ONLY),
+        P("figures:publish_document", lambda ids: f"/cijfers/documenten/{ids['source_proposed']}/publiceren/", (L, 404, 403, 404, 404, 403, 302)),
+        G("GET /api/v1/figures/", "/api/v1/figures/", LOGIN_ANY),
+        G("GET /api/v1/figures/{figure_id}", lambda ids: f"/api/v1/figures/{ids['figure_draft']}", ANQORE_OBJECT),
+        P("POST /api/v1/figures/", lambda ids: "/api/v1/figures/", RECORDS(201), figure_json, as_json=True),
+        P("POST /api/v1/figures/{figure_id}/propose", lambda ids: f"/api/v1/figures/{ids['figure_draft_api']}/propose", RECORDS(200), as_json=True),
+        P("POST /api/v1/figures/{figure_id}/publish", lambda ids: f"/api/v1/figures/{ids['figure_proposed_api']}/publish", PUBLISHES(200), as_json=True),
         # internal API
         G("GET /api/v1/companies/", "/api/v1/companies/", LOGIN_ANY),
         G("GET /api/v1/companies/{company_id}", lambda ids: f"/api/v1/companies/{ids['company']}", LOGIN_ANY),
@@ -207,6 +292,23 @@ def matrix() -> list[Case]:
         P("POST /api/v1/trajectories/{trajectory_id}/transitions", lambda ids: f"/api/v1/trajectories/{t(ids)}/transitions",
           programme_writes(201), lambda ids: {"to": pause_or_resume(ids), "date": today, "note": "matrix",
                                               "version": version(Trajectory, ids["trajectory"])}, as_json=True),
+        P("POST /api/v1/trajectories/", lambda ids: "/api/v1/trajectories/", (L, 403, 403, 403, 403, 403, 201),
+          lambda ids: {"name": "Matrix-API-bedrijf", "sector": "industry", "admission_kind": "top20"}, as_json=True),
+        P("PATCH /api/v1/trajectories/{trajectory_id}", lambda ids: f"/api/v1/trajectories/{t(ids)}", programme_writes(200),
+          lambda ids: {"version": version(Trajectory, ids["trajectory"]), "climate_plan_target_year": 2048}, method="PATCH", as_json=True),
+        G("GET /api/v1/trajectories/{trajectory_id}/case", lambda ids: f"/api/v1/trajectories/{t(ids)}/case", ANQORE_OBJECT),
+        P("PATCH /api/v1/trajectories/{trajectory_id}/company", lambda ids: f"/api/v1/trajectories/{t(ids)}/company", programme_writes(200),
+          lambda ids: {"version": version(Trajectory, ids["trajectory"]), "subsector": "matrix-api"}, method="PATCH", as_json=True),
+        P("POST /api/v1/trajectories/{trajectory_id}/parties", lambda ids: f"/api/v1/trajectories/{t(ids)}/parties", programme_writes(201),
+          lambda ids: {"name": "Matrix-API-partij", "role": "province"}, as_json=True),
+        P("DELETE /api/v1/trajectories/{trajectory_id}/parties/{party_id}", lambda ids: f"/api/v1/trajectories/{t(ids)}/parties/{ids['party_api']}",
+          programme_writes(200), method="DELETE", as_json=True),
+        P("POST /api/v1/trajectories/{trajectory_id}/documents", lambda ids: f"/api/v1/trajectories/{t(ids)}/documents", programme_writes(201),
+          lambda ids: {"kind": "news", "title": "Matrixbericht", "date": "2026-03", "public": True}, as_json=True),
+        P("POST /api/v1/trajectories/{trajectory_id}/events", lambda ids: f"/api/v1/trajectories/{t(ids)}/events", programme_writes(201),
+          lambda ids: {"kind": "parliament_informed", "not_after": "2025-12"}, as_json=True),
+        P("POST /api/v1/projects/", lambda ids: "/api/v1/projects/", programme_writes(201),
+          lambda ids: {"trajectory_id": ids["trajectory"], "name": "Matrix-API-project"}, as_json=True),
         P("POST /api/v1/documents/{document_id}/review", lambda ids: f"/api/v1/documents/{ids['submitted_api']}/review",
           (L, 404, 403, 404, 404, 404, 200), lambda ids: {"decision": "publish", "reason": "matrix"}, as_json=True),
         G("GET /api/v1/projects/", "/api/v1/projects/", LOGIN_ANY),
@@ -241,6 +343,7 @@ def fingerprint() -> tuple:
         sorted(Trajectory.objects.values_list("pk", "version")), sorted(Project.objects.values_list("pk", "version")),
         sorted(BusinessCase.objects.values_list("pk", "version")), sorted(Milestone.objects.values_list("pk", "version")),
         sorted(OutlookAssumptions.objects.values_list("pk", "version")),
+        sorted(Figure.objects.values_list("pk", "state")), sorted(Document.objects.values_list("pk", "published", "proposed_by")),
         Company.objects.count(), sorted(Installation.objects.values_list("pk", "company_id")),
         sorted(Operator.objects.values_list("pk", "company_id")),
     )
@@ -263,8 +366,23 @@ def ids(users, settings, tmp_path):
         advice = AmviAdvice.objects.create(trajectory=anqore, concept_submitted_on=dt.date(2025, 3, 1), advice_date=dt.date(2025, 4, 1),
                                            feasibility="positive", cost_effectiveness="positive", ambition="positive", summary="-")
     item = AmviItem.objects.create(advice=advice, kind="advice", text="matrixpunt")
+    party = services.add_party(anqore, "Matrix-netbeheerder", "other")
+    party_api = services.add_party(anqore, "Matrix-adviseur", "other")
     milestone = Milestone.objects.filter(project=project).first() or Milestone.objects.create(
         project=project, kind="fid", planned=dt.date(2029, 1, 1))
+    # the register: figures of AnQore from its public letter, a draft and a proposed one for the web and the API;
+    # an internal document to propose and one the company proposed, for publication
+    def figure(n):
+        return figure_services.record_figure(
+            company=anqore.company, quantity="co2_reduction_t_per_year", low=1000.0 * n, high=None, qualifier="about",
+            source=public_doc, valid_from=dt.date(2025, 6, 1), confidentiality="public", actor=None)
+
+    figures = [figure(n) for n in (1, 2, 3, 4)]
+    for f in figures[2:]:
+        figure_services.propose(f, users["company_a"])
+    source_draft = services.add_document(anqore, "other", "Brief om voor te stellen", "internal")
+    source_proposed = services.add_document(anqore, "other", "Voorgestelde brief", "internal")
+    figure_services.propose_document(source_proposed, users["company_a"])
     # derived outputs: the confidential notes of the evaluation (e.g. the levelised cost, computed from
     # the business case) must not reach a role that may not see the business case either
     from maatwerk.finance.services import evaluate
@@ -275,7 +393,9 @@ def ids(users, settings, tmp_path):
             "submitted": submitted[0].pk, "submitted_api": submitted[1].pk,
             "company": anqore.company_id, "installation": Installation.objects.first().eutl_id,
             "operator": Installation.objects.first().operator_id, "item": item.pk,
-            "milestone": milestone.pk}
+            "milestone": milestone.pk, "party": party.pk, "party_api": party_api.pk, "figure_draft": figures[0].pk, "figure_draft_api": figures[1].pk,
+            "figure_proposed": figures[2].pk, "figure_proposed_api": figures[3].pk,
+            "source_draft": source_draft.pk, "source_proposed": source_proposed.pk}
 
 
 def body_of(response) -> str:
@@ -358,7 +478,10 @@ def test_every_route_and_api_operation_is_in_the_matrix():
     assert not missing, f"routes without a row in the matrix: {missing}"
     # every web route that accepts POST (a view that is not GET-only) is also tried with POST
     for name in ("trajectories:move", "trajectories:upload", "trajectories:review", "finance:project_edit", "finance:business_case_edit",
-                 "programme:assumptions", "programme:milestone_edit", "registry:mapping_installation", "registry:mapping_operator", "accounts:two_factor", "login", "logout"):
+                 "programme:assumptions", "programme:milestone_edit", "registry:mapping_installation", "registry:mapping_operator", "casefiles:upload", "accounts:two_factor", "login", "logout",
+                 "figures:record", "figures:propose", "figures:publish", "figures:propose_document", "figures:publish_document",
+                 "trajectories:company_new", "trajectories:company_edit", "trajectories:party_add", "trajectories:party_remove",
+                 "trajectories:source", "trajectories:note", "finance:project_new"):
         assert (name, "POST") in covered_methods, name
 
 

@@ -20,7 +20,8 @@ def pages_of(name):
     t = trajectory(name)
     slug = t.company.slug
     projects = [f"/projecten/{p.pk}/" for p in Project.objects.filter(trajectory=t)]
-    return {"public": f"/bedrijven/{slug}/", "registry": f"/register/bedrijven/{slug}/", "trajectory": f"/trajecten/{t.pk}/"}, projects
+    return {"public": f"/bedrijven/{slug}/", "registry": f"/register/bedrijven/{slug}/", "trajectory": f"/trajecten/{t.pk}/",
+            "figures": f"/cijfers/bedrijven/{slug}/"}, projects
 
 
 def test_as_programme_team_all_pages_of_a_company_link_to_each_other(users, client):
@@ -46,3 +47,5 @@ def test_a_company_user_sees_its_own_trajectory_links_but_not_another_companys(u
     assert see_also_hrefs(client, anqore_pages["registry"]) == {anqore_pages["public"]}
     nobian_pages, nobian_projects = pages_of("Nobian")
     assert nobian_pages["trajectory"] in see_also_hrefs(client, nobian_pages["registry"])
+    assert nobian_pages["figures"] in see_also_hrefs(client, nobian_pages["registry"])
+    assert anqore_pages["figures"] not in see_also_hrefs(client, nobian_pages["registry"])

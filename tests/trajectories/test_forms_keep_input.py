@@ -19,12 +19,12 @@ from ..html_forms import assert_error_next_to, assert_kept, assert_summary, read
 # --- the trajectory page ------------------------------------------------------------------------------
 
 
-def test_move_date_prefills_today_in_iso_so_a_date_input_shows_it(users, client):
+def test_move_date_prefills_today_in_iso(users, client):
+    """The move's date is a text field since it also takes a month or a year (issue 13); prefilled with today, in ISO."""
     client.force_login(users["programme"])
     html = client.get(reverse("trajectories:detail", args=[trajectory("AnQore").pk])).content.decode()
     field = re.search(r'<input[^>]*name="date"[^>]*>', html).group(0)
-    assert 'type="date"' in field
-    assert f'value="{dt.date.today().isoformat()}"' in field
+    assert f'value="{dt.date.today().isoformat()}"' in field and 'placeholder="JJJJ-MM-DD, JJJJ-MM of JJJJ"' in field
 
 
 def test_refused_move_keeps_phase_date_and_note(users, client):
@@ -49,7 +49,7 @@ def test_move_with_an_impossible_date_keeps_the_note_and_names_the_date(users, c
     assert response.status_code == 422
     page = read(response)
     assert_kept(page, "transition-form", typed)
-    assert_error_next_to(page, "overgang-date", "geldige datum")
+    assert_error_next_to(page, "overgang-date", "'31-02-2026' is geen datum; schrijf JJJJ-MM-DD")
     assert 'href="#overgang-date"' in response.content.decode()  # the summary links to the field
 
 
@@ -167,7 +167,7 @@ def test_parliament_notice_with_a_bad_kamerstuk_keeps_both_fields(users, client)
 def test_eligibility_edit_with_a_bad_year_keeps_every_field(users, client):
     client.force_login(users["programme"])
     oci = trajectory("OCI Nitrogen")
-    typed = {"top20": "false", "climate_plan_target_year": "twintig-veertig", "willing_to_invest_in_nl": "true",
+    typed = {"admission_kind": ["extension"], "climate_plan_target_year": "twintig-veertig", "willing_to_invest_in_nl": "true",
              "financial_securities": "Bankgarantie van\n10 mln"}
     response = client.post(reverse("trajectories:eligibility", args=[oci.pk]), {**typed, "version": oci.version})
     assert response.status_code == 422
@@ -180,7 +180,7 @@ def test_eligibility_edit_with_a_bad_year_keeps_every_field(users, client):
 def test_stale_eligibility_edit_keeps_the_input_and_bases_it_on_the_new_version(users, client):
     client.force_login(users["programme"])
     oci = trajectory("OCI Nitrogen")
-    typed = {"top20": "true", "climate_plan_target_year": "2044", "willing_to_invest_in_nl": "true", "financial_securities": "mijn tekst"}
+    typed = {"admission_kind": ["top20"], "climate_plan_target_year": "2044", "willing_to_invest_in_nl": "true", "financial_securities": "mijn tekst"}
     response = client.post(reverse("trajectories:eligibility", args=[oci.pk]), {**typed, "version": oci.version - 1})
     assert response.status_code == 409
     page = read(response)

@@ -100,7 +100,7 @@ def test_low_dates_service_and_model_refuse(fc, bad):
     with pytest.raises(ValidationError):
         services.add_document(fc, "other", "Datum", "internal", document_date=bad)
     with pytest.raises(ValidationError):
-        services.record_history(fc, "withdrawn", bad, None, "x", "bron")
+        services.record_event(fc, "transition", to_phase="withdrawn", date=bad.isoformat(), note="x")
     with pytest.raises(ValidationError):  # the last line: Event creation itself
         Event.objects.create(trajectory=fc, kind="note", effective_date=bad)
     assert fingerprint() == before

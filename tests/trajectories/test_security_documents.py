@@ -246,7 +246,7 @@ def test_low_refused_upload_leaves_no_file(users, client, settings, monkeypatch)
     def broken_event(*args, **kwargs):
         raise RuntimeError("database weg")
 
-    monkeypatch.setattr(services, "_event", broken_event)  # a failure after the file was written: rolled back
+    monkeypatch.setattr(services.Recording, "event", broken_event)  # a failure after the file was written: rolled back
     with pytest.raises(RuntimeError):
         services.add_document(anqore, "other", "Teruggedraaid", "internal", data=PDF, file_name="c.pdf")
     assert files_under(root) == before

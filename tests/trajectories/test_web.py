@@ -37,7 +37,7 @@ def test_eligibility_edit_and_stale_form(users, client):
     client.force_login(users["programme"])
     oci = trajectory("OCI Nitrogen")
     url = reverse("trajectories:eligibility", args=[oci.pk])
-    form = {"top20": "true", "climate_plan_target_year": "2045", "willing_to_invest_in_nl": "true", "financial_securities": "", "version": oci.version}
+    form = {"admission_kind": "top20", "climate_plan_target_year": "2045", "willing_to_invest_in_nl": "true", "financial_securities": "", "version": oci.version}
     client.post(url, form)
     assert trajectory("OCI Nitrogen").climate_plan_target_year == 2045
     stale = client.post(url, {**form, "climate_plan_target_year": "2050"}, follow=True).content.decode()

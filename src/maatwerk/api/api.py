@@ -12,6 +12,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import django_auth
 
+from maatwerk.figures.api import router as figures_router
 from maatwerk.finance.api import router as finance_router
 from maatwerk.registry.api import router as registry_router
 from maatwerk.trajectories.api import router as trajectories_router
@@ -71,3 +72,4 @@ def database_error(request, exc):
 api.add_router("/", registry_router)
 api.add_router("/", trajectories_router)
 api.add_router("/", finance_router)
+api.add_router("/", figures_router)

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "maatwerk.trajectories",
     "maatwerk.finance",
     "maatwerk.figures",
+    "maatwerk.casefiles",  # before programme: its demo (the cases) creates the projects programme's demo plans
     "maatwerk.programme",
     "maatwerk.reporting",
     "maatwerk.portal",

@@ -19,6 +19,8 @@ urlpatterns = [
     path("", include("maatwerk.registry.urls")),
     path("", include("maatwerk.trajectories.urls")),
     path("", include("maatwerk.finance.urls")),
+    path("", include("maatwerk.casefiles.urls")),
+    path("", include("maatwerk.figures.urls")),
     path("", include("maatwerk.programme.urls")),
     path("", include("maatwerk.reporting.urls")),
     path("", include("maatwerk.portal.urls")),

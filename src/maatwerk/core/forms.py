@@ -243,6 +243,7 @@ _WIDGET_CLASSES = {
     "selectmultiple": "utrecht-select utrecht-select--html-select",
     "checkbox": "utrecht-checkbox utrecht-checkbox--html-input",
     "checkboxselectmultiple": "utrecht-checkbox utrecht-checkbox--html-input",
+    "radioselect": "radio",  # native radio buttons: the utrecht radio class lays out a single-radio form field
     "clearablefile": "utrecht-textbox utrecht-textbox--html-input",
     "file": "utrecht-textbox utrecht-textbox--html-input",
 }

@@ -12,12 +12,13 @@ from __future__ import annotations
 from .contributions import contributions
 
 #: The order in which the kinds of link are listed.
-KINDS = ("public", "registry", "trajectory", "project")
+KINDS = ("public", "registry", "trajectory", "figures", "project")
 
 
 def see_also(request, company) -> list[dict]:
     """Links to the company's other pages that ``request.user`` may open (the page asking left out), as
-    ``{"label", "url", "kind"}``; kinds: ``public``, ``registry``, ``trajectory``, ``project``."""
+    ``{"label", "url", "kind"}``; kinds: ``public``, ``registry``, ``trajectory``, ``figures`` (the register of
+    figures: whoever may see the trajectory may open it), ``project``."""
     links = [link for contribute in contributions("see_also") for link in contribute(request, company)]
     links.sort(key=lambda link: KINDS.index(link["kind"]) if link["kind"] in KINDS else len(KINDS))
     return [link for link in links if link["url"] != request.path]

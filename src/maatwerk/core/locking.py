@@ -15,14 +15,18 @@ from django.utils import timezone
 
 
 class StaleEdit(Exception):
-    """The record was changed by someone else since the edit began; nothing was saved."""
+    """The record was changed by someone else since the edit began; nothing was saved.
 
-    def __init__(self, instance, expected: int | None, label: str = ""):
+    The one such exception of the project (forms, API, the trajectory services): ``current`` is the
+    record as stored now, ``expected`` the version the edit was based on."""
+
+    def __init__(self, instance, expected: int | None, label: str = "", message: str = ""):
         self.current = instance
         self.expected = expected
         name = label or str(instance)
         super().__init__(
-            f"{name} is intussen door iemand anders gewijzigd (nu versie {instance.version}, u bewerkte versie {expected}). "
+            message
+            or f"{name} is intussen door iemand anders gewijzigd (nu versie {instance.version}, u bewerkte versie {expected}). "
             "Uw wijziging is niet opgeslagen; vergelijk uw invoer met de huidige waarden en sla opnieuw op."
         )
 

@@ -35,6 +35,12 @@ def _company_trajectory_url(user) -> str:
     return reverse("trajectories:board")
 
 
+def _company_figures_url(user) -> str:
+    """A company user's own register of figures."""
+    membership = getattr(user, "membership", None)
+    return reverse("figures:company", args=[membership.company.slug])
+
+
 def _entries(user, role):
     """(label, url, roles) in menu order; the url is computed only for an entry the role sees."""
     board = {
@@ -45,9 +51,13 @@ def _entries(user, role):
     return [
         ("Mijn traject", lambda: _company_trajectory_url(user), (Role.COMPANY,)),
         (board.get(role, "Trajecten"), lambda: reverse("trajectories:board"), (Role.AMVI, Role.PROVINCE, Role.PROGRAMME)),
+        ("Nieuw bedrijf", lambda: reverse("trajectories:company_new"), (Role.PROGRAMME,)),
         ("Mijn projecten" if role == Role.COMPANY else "Projecten", lambda: reverse("finance:projects"),
          (Role.COMPANY, Role.PROVINCE, Role.PROGRAMME)),
+        ("Mijn cijfers", lambda: _company_figures_url(user), (Role.COMPANY,)),
         ("Programma", lambda: reverse("programme:dashboard"), (Role.PROGRAMME,)),
+        ("Casusbestand inlezen", lambda: reverse("casefiles:upload"), (Role.PROGRAMME,)),
+        ("Te publiceren", lambda: reverse("figures:queue"), (Role.PROGRAMME,)),
         ("Monitoring", lambda: reverse("programme:monitoring"), (Role.PROGRAMME,)),
         ("Voortgangsbrief", lambda: reverse("reporting:letter"), (Role.PROGRAMME,)),
         ("Overzichten", lambda: reverse("reporting:overviews"), (Role.PROGRAMME,)),

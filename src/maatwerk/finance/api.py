@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import Annotated
 
 from django.db import transaction
 from django.forms.models import model_to_dict
@@ -77,8 +78,18 @@ class ProjectPatch(Schema):
     generic_instruments_checked: bool | None = Field(None, strict=True)
     financial_securities: bool | None = Field(None, strict=True)
     public_source: str | None = Field(None, max_length=20000, pattern=TEXT)
+    techniques: list[Annotated[str, Field(max_length=40, pattern=TEXT)]] | None = Field(None, max_length=20, description="Codes, bijv. electrification, ccs")
     figures_published: bool | None = Field(None, strict=True, description="Cijfers openbaar (alleen het programmateam)")
     figures_published_on: dt.date | None = None
+
+
+class ProjectIn(Schema):
+    """A new project under a trajectory; its figures and business case follow."""
+
+    trajectory_id: int = Field(..., ge=1, le=2**31 - 1)
+    name: str = Field(..., min_length=1, max_length=200, pattern=TEXT)
+    description: str = Field("", max_length=20000, pattern=TEXT)
+    techniques: list[Annotated[str, Field(max_length=40, pattern=TEXT)]] = Field([], max_length=20, description="Codes, bijv. electrification, ccs, mvr (mag leeg zijn)")
 
 
 class Detail(Schema):
@@ -142,6 +153,8 @@ def patch_project(request, project_id: int, body: ProjectPatch):
     changes = body.model_dump(exclude_unset=True)
     data = {k: ("" if v is None else v) for k, v in model_to_dict(project, fields=ProjectForm._meta.fields).items()}
     for key, value in changes.items():
+        if value is None and key == "techniques":
+            value = []
         if value is None and key in ("name", "target_year", "legally_required", "generic_instruments_checked", "financial_securities", "figures_published"):
             return Status(422, {"detail": f"{key}: mag niet leeg zijn.", "errors": {key: ["Mag niet leeg zijn."]}})
         data[key] = "" if value is None else value
@@ -154,3 +167,27 @@ def patch_project(request, project_id: int, body: ProjectPatch):
     except StaleEdit as exc:
         return Status(409, {"detail": str(exc)})
     return Status(200, _project_out(project))
+
+
+@router.post("/projects/", response={201: ProjectOut, 403: Detail, 404: Detail, 409: Detail, 422: Invalid},
+             summary="Een project aanmaken onder een traject: naam, omschrijving, technieken (programmateam)")
+def post_project(request, body: ProjectIn):
+    from django.core.exceptions import ValidationError
+
+    from maatwerk.trajectories.services import DuplicateName
+
+    from .services import create_project
+
+    trajectory = permissions.visible_trajectories(request.user).filter(pk=body.trajectory_id).first()
+    if trajectory is None:
+        raise Http404("Geen traject met dit nummer dat u mag zien.")
+    if not permissions.can_edit_project(request.user, trajectory):
+        return Status(403, {"detail": "Alleen het programmateam maakt projecten aan."})
+    try:
+        project = create_project(trajectory, name=body.name, description=body.description, techniques=body.techniques, actor=request.user)
+    except DuplicateName as exc:
+        return Status(409, {"detail": "; ".join(exc.messages)})
+    except ValidationError as exc:
+        errors = {f"body.{k}": list(v) for k, v in exc.message_dict.items()}
+        return Status(422, {"detail": "; ".join(m for ms in errors.values() for m in ms), "errors": errors})
+    return Status(201, _project_out(project))

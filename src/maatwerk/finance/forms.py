@@ -70,6 +70,13 @@ class ProjectForm(StyledForm, VersionedModelForm):
         return data
 
 
+class NewProjectForm(StyledForm, forms.Form):
+    name = forms.CharField(label=_("Naam"), max_length=200, help_text=_("Bijv. Elektrische boiler van 45 MW."))
+    description = forms.CharField(label=_("Omschrijving"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    techniques = forms.MultipleChoiceField(label=_("Technieken"), choices=Technique.choices, required=False, widget=forms.CheckboxSelectMultiple,
+                                           help_text=_("Niet verplicht; ook later aan te vullen."))
+
+
 class CapexRowForm(StyledForm, forms.Form):
     amount = DutchDecimalField(label=_("Investering (EUR)"), required=False, validators=[Bounded(*bounds.EUROS)])
 

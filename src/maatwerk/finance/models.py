@@ -121,12 +121,19 @@ class Project(VersionedModel, models.Model):
                     "Alleen het programmateam zet dit aan."),
     )
     figures_published_on = models.DateField(_("cijfers gepubliceerd op"), null=True, blank=True)
+    case_key = models.CharField(
+        _("sleutel in het casusbestand"), max_length=40, blank=True,
+        help_text=_("Maakt opnieuw inlezen van hetzelfde casusbestand idempotent."),
+    )
     version = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("project")
         verbose_name_plural = _("projecten")
         ordering = ["trajectory__company__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["trajectory", "case_key"], condition=~models.Q(case_key=""), name="project_case_key_unique"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.trajectory.company.name}: {self.name}"

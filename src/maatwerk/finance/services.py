@@ -414,3 +414,81 @@ def sensitivity(project: Project, deck: PriceDeck | None = None, swing: float = 
         rows.append({"label": label, "low": gaps[0], "high": gaps[1], "base": float(base.funding_gap_eur[0])})
     rows.sort(key=lambda r: -abs(r["high"] - r["low"]))
     return rows
+
+
+# --- writing: projects (case intake, issue 13) -----------------------------------------------------------
+
+
+def _project_fields(values: dict) -> dict:
+    from django.core.exceptions import ValidationError
+
+    from .models import Technique
+
+    errors, out = {}, {}
+    if "name" in values:
+        out["name"] = (values["name"] or "").strip()
+        if not out["name"]:
+            errors["name"] = "Naam: verplicht."
+        elif len(out["name"]) > 200:
+            errors["name"] = "Naam: ten hoogste 200 tekens."
+    if "description" in values:
+        out["description"] = (values["description"] or "").strip()
+    if "techniques" in values:
+        techniques = list(dict.fromkeys(values["techniques"] or ()))
+        wrong = [t for t in techniques if t not in Technique.values]
+        if wrong:
+            errors["techniques"] = f"Technieken: {', '.join(map(repr, wrong))} onbekend; kies uit {', '.join(Technique.values)}."
+        out["techniques"] = techniques
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+def create_project(trajectory, *, name: str, description: str = "", techniques=(), actor=None) -> Project:
+    """A new project under ``trajectory``: name, description and techniques (codes of
+    :class:`~maatwerk.finance.models.Technique`, may be empty); its figures and business case are
+    entered afterwards (the register of figures, the business-case form). A name already used in the
+    trajectory is refused (``DuplicateName``); the trajectory's history records the new project."""
+    from maatwerk.trajectories import services as trajectories
+    from maatwerk.trajectories.models import EventKind
+
+    fields = _project_fields({"name": name, "description": description, "techniques": techniques})
+    with trajectories.recording(trajectory, actor) as rec:
+        if Project.objects.filter(trajectory=rec.trajectory, name__iexact=fields["name"]).exists():
+            raise trajectories.DuplicateName({"name": f"Naam: {rec.trajectory.company.name} heeft al een project '{fields['name']}'."})
+        project = Project.objects.create(trajectory=rec.trajectory, **fields)
+        rec.event(EventKind.EDIT, effective_date=_today(), note=f"Project {project.name} aangemaakt.",
+                  payload={"project": project.pk, "created": {**fields}})
+        return project
+
+
+def update_project(project: Project, changes: dict, *, expected_version: int, actor=None) -> Project:
+    """Change a project's name, description or techniques, based on its ``version`` (a stale edit is
+    refused with ``StaleEdit``); the trajectory's history records what changed."""
+    from django.core.exceptions import ValidationError
+
+    from maatwerk.core.locking import save_versioned
+    from maatwerk.trajectories import services as trajectories
+    from maatwerk.trajectories.models import EventKind
+
+    unknown = set(changes) - {"name", "description", "techniques"}
+    if unknown:
+        raise ValidationError({f: "Dit veld wijzigt u met het projectformulier of de PATCH van het project." for f in sorted(unknown)})
+    fields = _project_fields(changes)
+    with trajectories.recording(project.trajectory, actor) as rec:
+        if "name" in fields and Project.objects.filter(trajectory=rec.trajectory, name__iexact=fields["name"]).exclude(pk=project.pk).exists():
+            raise trajectories.DuplicateName({"name": f"Naam: {rec.trajectory.company.name} heeft al een project '{fields['name']}'."})
+        diff = {f: [getattr(project, f), v] for f, v in fields.items() if getattr(project, f) != v}
+        for f, value in fields.items():
+            setattr(project, f, value)
+        save_versioned(project, expected_version, list(fields))
+        if diff:
+            rec.event(EventKind.EDIT, effective_date=_today(), note=f"Project {project.name} gewijzigd: {', '.join(diff)}.",
+                      payload={"project": project.pk, "changed": diff})
+        return project
+
+
+def _today():
+    from django.utils import timezone
+
+    return timezone.localdate()

@@ -10,13 +10,13 @@ from maatwerk.core.links import see_also
 from maatwerk.engine import levy
 from maatwerk.trajectories import permissions
 
-from maatwerk.core.views import edit_page
+from maatwerk.core.views import Refused, edit_page, handle_post
 
 from .decks import find_deck
-from .forms import BusinessCaseForm, ProjectForm
+from .forms import BusinessCaseForm, NewProjectForm, ProjectForm
 from .models import BusinessCase, PriceDeck, Technique
 from .selectors import visible_projects
-from .services import additionality_by_regime, evaluate, sensitivity
+from .services import additionality_by_regime, create_project, evaluate, sensitivity
 
 
 @login_required
@@ -130,3 +130,46 @@ def project_detail(request, pk):
             for i in ev.instruments
         ]
     return render(request, "finance/project_detail.html", context)
+
+
+@login_required
+def project_new(request, pk):
+    """A new project under a trajectory (programme team): name, description, techniques; the figures
+    and business case follow on the project's own pages."""
+    from django.core.exceptions import ValidationError
+    from django.shortcuts import redirect
+
+    from maatwerk.trajectories import services as trajectory_services
+
+    trajectory = permissions.visible_trajectories(request.user).filter(pk=pk).first()
+    if trajectory is None:
+        raise Http404("Geen traject met dit nummer dat u mag zien.")
+    if not permissions.can_edit_project(request.user, trajectory):
+        raise PermissionDenied("Alleen het programmateam maakt projecten aan.")
+    back = reverse("trajectories:detail", args=[pk])
+    context = {"title": f"Nieuw project: {trajectory.company.name}", "submit": "Project aanmaken", "back_url": back,
+               "back_label": f"Traject {trajectory.company.name}", "form_id": "project-formulier",
+               "intro": "Naam, omschrijving en technieken. Cijfers en de businesscase vult u daarna in op de projectpagina."}
+
+    def page(form, status=200):
+        return render(request, "core/form_page.html", {**context, "form": form}, status=status)
+
+    if request.method != "POST":
+        return page(NewProjectForm(auto_id="project-%s"))
+    form = NewProjectForm(request.POST, auto_id="project-%s")
+    created = {}
+
+    def save(form):
+        try:
+            created["project"] = create_project(trajectory, **form.cleaned_data, actor=request.user)
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                for message in messages:
+                    form.add_error(field if field in form.fields else None, message)
+            raise Refused([], status=409 if isinstance(exc, trajectory_services.DuplicateName) else 422) from None
+        return f"Project {created['project'].name} aangemaakt."
+
+    response = handle_post(request, form, save=save, page=page, success_url=back)
+    if response.status_code == 302:
+        return redirect(reverse("finance:project", args=[created["project"].pk]))
+    return response

@@ -56,6 +56,14 @@ class Contact(models.Model):
         return f"{self.name} ({self.party})"
 
 
+class AdmissionKind(models.TextChoices):
+    """How a company entered the programme (q 6, q 58, q 75): as one of the top-20 emitters, or as an
+    admitted extension (Cosun, Alco Energy Rotterdam, FrieslandCampina), with a recorded reason."""
+
+    TOP20 = "top20", _("Top-20")
+    EXTENSION = "extension", _("Uitbreiding")
+
+
 class Trajectory(models.Model):
     company = models.OneToOneField("registry.Company", verbose_name=_("bedrijf"), on_delete=models.PROTECT, related_name="trajectory")
     parties = models.ManyToManyField(Party, verbose_name=_("partijen"), blank=True, related_name="trajectories")
@@ -70,6 +78,13 @@ class Trajectory(models.Model):
         _("bereid te investeren en te produceren in Nederland"), null=True, blank=True
     )
     financial_securities = models.TextField(_("financiële zekerheden voor de Staat"), blank=True)
+    # Admission (issue 13): top-20 or extension, why, and the source document that says so. ``top20``
+    # and the company's ``extension_reason`` follow it (services.set_admission writes all three).
+    admission_kind = models.CharField(_("toegelaten als"), max_length=10, choices=AdmissionKind.choices, blank=True)
+    admission_reason = models.TextField(_("reden van toelating"), blank=True)
+    admission_source = models.ForeignKey(
+        "Document", verbose_name=_("bron van de toelating"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # Cache of the derived state (rewritten from the events by services.refresh_cache).
     phase = models.CharField(_("fase"), max_length=30, default="exploration", db_index=True)
     phase_since = models.DateField(_("fase sinds"), null=True, blank=True)
@@ -93,6 +108,10 @@ class EventKind(models.TextChoices):
     PARLIAMENT = "parliament", _("Kamer geïnformeerd")
     NOTE = "note", _("Notitie")
     REVIEW = "review", _("Documentbeoordeling")
+    FIGURE = "figure", _("Cijfer")  # a figure recorded in the register (maatwerk.figures)
+    PUBLICATION = "publication", _("Publicatie")  # a figure or document proposed or published (four eyes)
+    GATE_EXCEPTION = "gate_exception", _("Uitzondering op poortvoorwaarden")
+    PARTY = "party", _("Partij")
 
 
 class AppendOnly(models.Model):
@@ -113,8 +132,12 @@ class AppendOnly(models.Model):
 class Event(AppendOnly):
     """One thing that happened in a trajectory: a transition, an edit, a document, an AMVI advice, …
 
-    ``effective_date`` is when it happened (None when not public); ``not_after`` is then the latest date
-    it can have happened (e.g. "before the JLoI"), so reconstruction stays honest.
+    ``effective_date`` is when it happened, when the day is known (None otherwise); ``not_after`` is then
+    the latest day it can have happened (e.g. "before the JLoI", or the last day of "in 2021"), and
+    ``approx`` a best estimate, so reconstruction stays honest. ``payload["when"]`` keeps the date
+    forms as entered (``{"date": "2021", "not_after": null, "before": null, "approx": null}``, see
+    :class:`maatwerk.core.dates.When`) for display and export; the columns are what the engine reads.
+    ``source_document`` is the document the event is taken from (a Kamerbrief, a news item).
     """
 
     trajectory = models.ForeignKey(Trajectory, on_delete=models.PROTECT, related_name="events")
@@ -122,6 +145,10 @@ class Event(AppendOnly):
     to_phase = models.CharField(_("naar fase"), max_length=30, blank=True)
     effective_date = models.DateField(_("datum"), null=True, blank=True)
     not_after = models.DateField(_("uiterlijk op"), null=True, blank=True)
+    approx = models.DateField(_("ongeveer op"), null=True, blank=True)
+    source_document = models.ForeignKey(
+        "Document", verbose_name=_("brondocument"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField(_("vastgelegd"), auto_now_add=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     actor_name = models.CharField(_("door"), max_length=200, blank=True)
@@ -141,11 +168,24 @@ class Event(AppendOnly):
     def clean(self):
         errors = {
             field: error
-            for field, label in (("effective_date", "Datum"), ("not_after", "Uiterlijk op"))
+            for field, label in (("effective_date", "Datum"), ("not_after", "Uiterlijk op"), ("approx", "Ongeveer"))
             if (error := happened_date_error(getattr(self, field), label))
         }
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def when(self):
+        """When it happened as entered (:class:`~maatwerk.core.dates.When`); for older events built
+        from the columns (a day, or a ``not_after`` day)."""
+        from maatwerk.core.dates import PartialDate, When
+
+        entered = (self.payload or {}).get("when") if isinstance(self.payload, dict) else None
+        if entered:
+            return When.from_dict(entered)
+        day = lambda d: PartialDate.of(d) if d else None  # noqa: E731
+        return When(date=day(self.effective_date), not_after=None if self.effective_date else day(self.not_after),
+                    approx=None if self.effective_date else day(self.approx))
 
     def save(self, *args, **kwargs):
         if self.pk is None:

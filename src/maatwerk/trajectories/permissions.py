@@ -18,7 +18,8 @@
   accepted, by a database constraint).
 
 Events are shown through :func:`visible_events` only (page, API, anything else): an event about a
-document the user may not see loses its title and payload; an edit of a field the user may not see
+document the user may not see loses its title and payload, an event resting on such a document
+(its ``source_document``: a transition, a gate exception) loses the document's title; an edit of a field the user may not see
 (:data:`CONFIDENTIAL_FIELDS`) keeps the field's name but loses its values.
 """
 
@@ -46,6 +47,7 @@ from .models import (
 # Trajectory fields whose values only the programme team sees (the page shows them to it alone).
 CONFIDENTIAL_FIELDS = frozenset({"financial_securities"})
 REDACTED = "(niet zichtbaar voor uw rol)"
+HIDDEN_SOURCE = "een document dat niet zichtbaar is voor uw rol"
 
 # Phases from which a concept JLoI has been put to the AMVI (it stays put to it afterwards).
 PUT_TO_AMVI_PHASES = ("jloi_concept", "amvi_advice", "jloi_signed", "binding_agreement", "realisation", "completed")
@@ -181,23 +183,46 @@ def can_write_amvi_advice(user, trajectory: Trajectory) -> bool:
     return role == Role.PROGRAMME or (role == Role.AMVI and can_view_trajectory(user, trajectory))
 
 
+def _may_see_figure_event(user, event, payload, allowed_documents, confidential_seen: dict) -> bool:
+    """The rule of ``figures.permissions.visible_figures``, read from an event's payload (this module
+    may not import the figures app): the source document visible, and a confidential figure only for
+    a role that may see confidential information of the trajectory (never a province)."""
+    if payload.get("document") not in allowed_documents:
+        return False
+    if payload.get("confidentiality") == Confidentiality.CONFIDENTIAL:
+        if event.trajectory_id not in confidential_seen:
+            confidential_seen[event.trajectory_id] = role_of(user) != Role.PROVINCE and can_view_confidential(user, event.trajectory)
+        return confidential_seen[event.trajectory_id]
+    return True
+
+
 def visible_events(user, events):
     """Events for display, the one place that decides what of an event a role sees (page, API, …).
 
     Copies, never the given objects: a document or review event about a document the user may not
     see keeps its date and kind but loses its title, payload and source (the title of a business case
-    is itself confidential); an edit event keeps the names of the fields changed, but the old and new
+    is itself confidential); so does an event of the register of figures (a figure recorded, proposed
+    or published; a document proposed or published) about a figure or document the user may not see; an edit event keeps the names of the fields changed, but the old and new
     values of a field the user may not see (:func:`can_view_field`) are replaced by a notice."""
     events = list(events)
     if role_of(user) == Role.PROGRAMME:
         return [copy.copy(e) for e in events]
     allowed = set(visible_documents(user).values_list("pk", flat=True))
+    confidential_seen: dict[int, bool] = {}
     out = []
     for event in events:
         event = copy.copy(event)
         payload = event.payload if isinstance(event.payload, dict) else {}
-        if event.kind in (EventKind.DOCUMENT, EventKind.REVIEW) and payload.get("document") not in allowed:
+        if event.kind in (EventKind.FIGURE, EventKind.PUBLICATION) and "figure" in payload:
+            if not _may_see_figure_event(user, event, payload, allowed, confidential_seen):
+                event.note, event.payload, event.source = "Cijfer (niet zichtbaar voor uw rol)", {}, ""
+        elif event.kind in (EventKind.DOCUMENT, EventKind.REVIEW, EventKind.PUBLICATION) and payload.get("document") not in allowed:
             event.note, event.payload, event.source = "Document (niet zichtbaar voor uw rol)", {}, ""
+        elif event.source_document_id is not None and event.source_document_id not in allowed:
+            # the event rests on a document the role may not see: its title (the event's source) goes too
+            event.source, event.source_document_id = HIDDEN_SOURCE, None
+            if isinstance(payload.get("document"), int):
+                event.payload = {k: v for k, v in payload.items() if k != "document"}
         elif event.kind == EventKind.EDIT and isinstance(payload.get("changed"), dict):
             changed = {
                 f: (values if can_view_field(user, f) else [REDACTED, REDACTED])

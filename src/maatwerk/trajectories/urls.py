@@ -5,6 +5,12 @@ from . import views
 app_name = "trajectories"
 urlpatterns = [
     path("trajecten/", views.board, name="board"),
+    path("trajecten/nieuw/", views.company_new, name="company_new"),
+    path("trajecten/<int:pk>/bedrijf/", views.company_edit, name="company_edit"),
+    path("trajecten/<int:pk>/partijen/", views.party_add, name="party_add"),
+    path("trajecten/<int:pk>/partijen/<int:party_pk>/verwijderen/", views.party_remove, name="party_remove"),
+    path("trajecten/<int:pk>/bronnen/", views.source, name="source"),
+    path("trajecten/<int:pk>/notities/", views.note, name="note"),
     path("trajecten/<int:pk>/", views.detail, name="detail"),
     path("trajecten/<int:pk>/overgang/", views.move, name="move"),
     path("trajecten/<int:pk>/documenten/", views.upload, name="upload"),

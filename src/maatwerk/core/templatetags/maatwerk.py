@@ -177,3 +177,90 @@ def activiteit(code, fallback=""):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+# --- figures of the register (issue 13): a value with its qualifier, in Dutch ------------------------
+
+_TONNE_UNITS = {"t CO2/jr": "", "t CO2": "", "t NOx/jr": " NOx", "t NH3/jr": " NH3"}
+
+
+def _scaled(numbers, steps):
+    """The numbers in one scale (the largest step the biggest number reaches), Dutch, without needless
+    decimals (two below 10, one below 100, none above): ``[224000, 263000]`` in kt → ``["224", "263"]``."""
+    top = max(abs(n) for n in numbers)
+    divisor, suffix = 1.0, ""
+    for threshold, step_divisor, step_suffix in steps:
+        if top >= threshold:
+            divisor, suffix = step_divisor, step_suffix
+            break
+    scaled = [n / divisor for n in numbers]
+    size = max(abs(n) for n in scaled)
+    decimals = 0 if size >= 100 or divisor == 1.0 and all(float(n).is_integer() for n in numbers) else (1 if size >= 10 else 2)
+    return [_trim(dutch_number(n, decimals)) for n in scaled], suffix
+
+
+def _span(texts) -> str:
+    return texts[0] if len(texts) == 1 else f"{texts[0]}–{texts[1]}"
+
+
+def amount_formatter(unit: str):
+    """The amount formatter of :func:`maatwerk.engine.ranges.describe` for a unit of the register:
+    ``f(x)`` → "260 kt", ``f(low, high)`` → "224–263 kt" (one scale, the unit once)."""
+
+    def fmt(low, high=None):
+        numbers = [float(low)] + ([] if high is None else [float(high)])
+        if unit in _TONNE_UNITS:
+            # Mt from 1 Mt, and from 0,5 Mt for round tenths (as documents write them: "ten minste 0,6 Mt");
+            # otherwise kt, so 523 kt keeps its digits
+            tenths = all(n % 1e5 == 0 for n in numbers)
+            texts, suffix = _scaled(numbers, ((5e5 if tenths else 1e6, 1e6, "Mt"), (1e3, 1e3, "kt")))
+            return f"{_span(texts)} {suffix or 't'}{_TONNE_UNITS[unit]}"
+        if unit == "EUR":
+            if high is None:
+                return money_text(low)[0]
+            texts, suffix = _scaled(numbers, ((1e9 * 0.9995, 1e9, "mld"), (1e6 * 0.9995, 1e6, "mln")))
+            return f"€ {_span(texts)}" + (f" {suffix}" if suffix else "")
+        if unit == "jaar":
+            return _span([str(round(n)) for n in numbers])
+        if unit == "%":
+            return f"{_span([_trim(dutch_number(n, 1)) for n in numbers])}%"
+        if unit == "m3/jr":
+            texts, suffix = _scaled(numbers, ((1e9, 1e9, "mld"), (1e6, 1e6, "mln")))
+            return f"{_span(texts)} {suffix + ' ' if suffix else ''}m³ per jaar"
+        texts, _ = _scaled(numbers, ())
+        return f"{_span(texts)} {unit}".rstrip()
+
+    return fmt
+
+
+@register.filter
+def figure(value, unit=None):
+    """A figure of the register in Dutch: "ca. 260 kt", "224–263 kt", "ten minste 0,6 Mt",
+    "ten hoogste € 105 mln", "65–75%"; "onbekend" for none.
+
+    ``value``: a figure (anything with ``low``, ``high``, ``qualifier`` and ``unit``) or an
+    :class:`maatwerk.engine.ranges.Value` with the unit as argument (``total|figure:"EUR"``). Percent
+    figures are percentages (65 is 65%), not fractions."""
+    from maatwerk.engine import ranges
+
+    if value is None or value == "":
+        return UNKNOWN
+    unit = unit if unit is not None else getattr(value, "unit", "")
+    if not isinstance(value, ranges.Value):
+        qualifier = value.qualifier
+        low, high = value.low, value.high
+        value = ranges.Value(low, low if qualifier in ranges.POINT_QUALIFIERS else high, qualifier)
+    return ranges.describe(value, amount_formatter(unit))
+
+
+@register.filter
+def datum_nauwkeurig(value, precision="day"):
+    """A date as precise as it is known: ``23 juni 2025`` (day), ``juni 2025`` (month), ``2025`` (year)."""
+    d = _as_date(value)
+    if d is None:
+        return UNKNOWN
+    if precision == "year":
+        return str(d.year)
+    if precision == "month":
+        return f"{MONTHS[d.month - 1]} {d.year}"
+    return datum(d)
