@@ -29,6 +29,9 @@ def demo_user(username: str):
     if existing is not None:
         return existing
     role, company, party = next((r, c, p) for u, r, c, p in DEMO_USERS if u == username)
+    # accounts sits beside the trajectories app and imports none of it: the party is the model its
+    # membership points to.
+    Party = Membership._meta.get_field("party").related_model
     user = User.objects.create_user(username=username, password=DEMO_PASSWORD, is_staff=role == Role.PROGRAMME)
     Membership.objects.create(
         user=user,
@@ -43,9 +46,6 @@ def load() -> str:
     if settings.PRODUCTION:
         return "gebruikers: geen demogebruikers in productie"
     User = get_user_model()
-    # accounts sits beside the trajectories app and imports none of it: the party is the model its
-    # membership points to.
-    Party = Membership._meta.get_field("party").related_model
     created = 0
     for username, *_ in DEMO_USERS:
         if User.objects.filter(username=username).exists():

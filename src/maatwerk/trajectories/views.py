@@ -422,7 +422,7 @@ def _company_page(request, template_context):
 
 @login_required
 def company_new(request):
-    from maatwerk.accounts.models import Role, role_of
+    from maatwerk.core.roles import Role, role_of
 
     if role_of(request.user) != Role.PROGRAMME:
         raise PermissionDenied(COMPANY_REFUSAL)
