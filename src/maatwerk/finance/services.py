@@ -3,8 +3,10 @@ and the instrument comparison. All arithmetic is in :mod:`maatwerk.engine`; this
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from django.db.models import FloatField
@@ -13,6 +15,10 @@ from maatwerk.engine import finance, instruments, levy
 
 from .decks import price_paths
 from .models import BusinessCase, PriceDeck, Project, capex_problem
+
+if TYPE_CHECKING:
+    from maatwerk.core.roles import Actor
+    from maatwerk.trajectories.models import Trajectory
 
 # Illustrative instrument parameters (not from a public source; labelled as such wherever shown).
 SDE_YEARS = 15
@@ -444,7 +450,7 @@ def _project_fields(values: dict) -> dict:
     return out
 
 
-def create_project(trajectory, *, name: str, description: str = "", techniques=(), actor=None) -> Project:
+def create_project(trajectory: Trajectory, *, name: str, description: str = "", techniques: Iterable[str] = (), actor: Actor = None) -> Project:
     """A new project under ``trajectory``: name, description and techniques (codes of
     :class:`~maatwerk.finance.models.Technique`, may be empty); its figures and business case are
     entered afterwards (the register of figures, the business-case form). A name already used in the
@@ -462,7 +468,7 @@ def create_project(trajectory, *, name: str, description: str = "", techniques=(
         return project
 
 
-def update_project(project: Project, changes: dict, *, expected_version: int, actor=None) -> Project:
+def update_project(project: Project, changes: dict, *, expected_version: int, actor: Actor = None) -> Project:
     """Change a project's name, description or techniques, based on its ``version`` (a stale edit is
     refused with ``StaleEdit``); the trajectory's history records what changed."""
     from django.core.exceptions import ValidationError
@@ -488,7 +494,7 @@ def update_project(project: Project, changes: dict, *, expected_version: int, ac
         return project
 
 
-def _today():
+def _today() -> dt.date:
     from django.utils import timezone
 
     return timezone.localdate()
