@@ -3,15 +3,18 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+BASE_STAMP := $(VENV)/.installed-base
 SHARED ?= ../shared
 EUTL_NL := $(SHARED)/data/eutl/installations-NL.csv
 NEA_FILE := $(SHARED)/data/nea/emissiecijfers-2013-2020.ods
 PG_URL ?= postgres://postgres@127.0.0.1:5432/maatwerk
 PYTEST_ARGS ?=
 
-.PHONY: install system-packages demo serve test test-sqlite test-postgres bench fuzz load clean
+.PHONY: install install-base system-packages demo serve check lint contracts types test test-fast test-sqlite test-postgres bench fuzz load clean
 
+# install: everything (the app and the development tools); install-base: only what the app needs to run.
 install: $(STAMP) system-packages
+install-base: $(BASE_STAMP) system-packages
 
 # System packages from Debian: chromium for the browser tests (never a downloaded browser build),
 # pango for WeasyPrint's PDFs, poppler-utils (pdftotext) for the PDF tests.
@@ -27,7 +30,7 @@ system-packages:
 		fi; \
 	fi
 
-$(STAMP): pyproject.toml requirements.lock package.json package-lock.json
+$(BASE_STAMP): pyproject.toml requirements.lock package.json package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
@@ -35,7 +38,11 @@ $(STAMP): pyproject.toml requirements.lock package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-demo: install
+$(STAMP): $(BASE_STAMP) requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
+	touch $@
+
+demo: install-base
 	$(BIN)/maatwerk migrate --noinput
 	$(BIN)/maatwerk load_demo
 	@if [ -f "$(EUTL_NL)" ]; then $(BIN)/maatwerk import_eutl "$(EUTL_NL)"; \
@@ -44,10 +51,42 @@ demo: install
 	else echo "$(NEA_FILE) not found: rankings use the EU Transaction Log only."; fi
 	$(BIN)/maatwerk runserver 127.0.0.1:8000
 
-serve: install
+serve: install-base
 	$(BIN)/maatwerk runserver 127.0.0.1:8000
 
-test: install test-sqlite test-postgres
+# The checks: ruff (lint and import order), import-linter (the architecture's contracts), mypy (types).
+check: lint contracts types
+
+lint: install
+	@echo "== ruff =="
+	$(BIN)/ruff check .
+
+contracts: install
+	@echo "== import-linter =="
+	PYTHONPATH=src $(BIN)/lint-imports
+
+types: install
+	@echo "== mypy =="
+	PYTHONPATH=src $(BIN)/mypy
+
+# The complete suite, as CI runs it: the checks, then every test on SQLite and on PostgreSQL.
+test: install
+	@start=$$(date +%s); \
+	$(MAKE) --no-print-directory check || exit 1; \
+	suite=$$(date +%s); \
+	$(MAKE) --no-print-directory test-sqlite; status=$$?; \
+	sqlite=$$(date +%s); \
+	if [ $$status = 0 ]; then $(MAKE) --no-print-directory test-postgres; status=$$?; fi; \
+	end=$$(date +%s); \
+	echo "== time: test suite $$((end - suite)) s (SQLite $$((sqlite - suite)) s, PostgreSQL $$((end - sqlite)) s), checks $$((suite - start)) s =="; \
+	exit $$status
+
+# The inner loop: the suite on SQLite without the browser (e2e), fuzz and load tests.
+test-fast: install
+	@start=$$(date +%s); \
+	DATABASE_URL= $(BIN)/pytest -m "not e2e and not fuzz and not load" $(PYTEST_ARGS); status=$$?; \
+	echo "== time: fast suite $$(( $$(date +%s) - start )) s (without e2e, fuzz and load tests) =="; \
+	exit $$status
 
 test-sqlite: install
 	@echo "== test suite on SQLite =="
@@ -71,4 +110,4 @@ load: install
 	$(BIN)/python benchmarks/load.py --users $${LOAD_USERS:-50} --seconds $${LOAD_SECONDS:-60} --think $${LOAD_THINK:-1} --write-every $${LOAD_WRITE_EVERY:-0}
 
 clean:
-	rm -rf $(VENV) node_modules var .pytest_cache
+	rm -rf $(VENV) node_modules var .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

@@ -118,8 +118,8 @@ def main(quick: bool) -> int:
     )
 
     several = maintained_flows(rng, n, years)
-    base_s, expected = best_of(lambda: np.array([npf.irr(row) for row in several[:sample]]), 1)
-    ours_s, values = best_of(lambda: finance.irr(several), 1 if not quick else 3)
+    base_s, expected = best_of(lambda flows=several: np.array([npf.irr(row) for row in flows[:sample]]), 1)
+    ours_s, values = best_of(lambda flows=several: finance.irr(flows), 1 if not quick else 3)
     assert same_irr(values[:sample], expected), "IRR differs from numpy-financial on the sample"
     per_base, per_ours = base_s / sample, ours_s / n
     no_root = np.isnan(expected).mean()

@@ -20,6 +20,8 @@ from maatwerk.portal.api import api as public_api
 
 from ..helpers import make_user
 
+pytestmark = pytest.mark.fuzz  # left out of `make test-fast`
+
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
 RANDOM = os.environ.get("FUZZ_RANDOM") == "1"  # make fuzz explores; make test replays the same examples
 CHECKS = [not_a_server_error, response_schema_conformance]

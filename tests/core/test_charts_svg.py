@@ -39,7 +39,7 @@ def test_cash_flow_bars_have_a_zero_line_at_the_y_of_zero():
     zero_from_negative = float(rects[-300.0].get("y"))
     zero_from_positive = float(rects[100.0].get("y")) + float(rects[100.0].get("height"))
     assert abs(zero_from_negative - zero_from_positive) < 0.1
-    zero_lines = [l for l in svg.iter("{http://www.w3.org/2000/svg}line") if l.get("class") == "zero-line"]
+    zero_lines = [ln for ln in svg.iter("{http://www.w3.org/2000/svg}line") if ln.get("class") == "zero-line"]
     assert zero_lines
     for line in zero_lines:
         assert line.get("y1") == line.get("y2")
@@ -49,8 +49,8 @@ def test_cash_flow_bars_have_a_zero_line_at_the_y_of_zero():
 def test_line_chart_has_a_zero_line_where_the_zero_point_is():
     svg = _svg(line_chart(["a", "b", "c"], [Series("s", [-50.0, 0.0, 80.0])], "t", "d"))
     zero_point = [c for c in svg.iter("{http://www.w3.org/2000/svg}circle") if c.get("data-value") == "0.0"][0]
-    zero_lines = [l for l in svg.iter("{http://www.w3.org/2000/svg}line") if l.get("class") == "zero-line"]
-    assert any(abs(float(l.get("y1")) - float(zero_point.get("cy"))) < 0.11 for l in zero_lines)
+    zero_lines = [ln for ln in svg.iter("{http://www.w3.org/2000/svg}line") if ln.get("class") == "zero-line"]
+    assert any(abs(float(ln.get("y1")) - float(zero_point.get("cy"))) < 0.11 for ln in zero_lines)
 
 
 def test_tornado_shows_its_low_and_high_values():

@@ -7,12 +7,13 @@ import json
 import pytest
 from django.forms.models import model_to_dict
 
+from maatwerk.accounts.models import Role
 from maatwerk.finance.forms import BusinessCaseForm, ProjectForm
-from maatwerk.finance.models import BusinessCase, Project
 from maatwerk.programme.forms import AssumptionsForm, MilestoneForm
-from maatwerk.programme.models import Milestone, OutlookAssumptions
+from maatwerk.programme.models import OutlookAssumptions
 
-from ..helpers import trajectory
+from .. import factories
+from ..helpers import make_user
 
 FUTURE = (dt.date.today() + dt.timedelta(days=400)).isoformat()
 
@@ -35,12 +36,11 @@ def _post_of(instance, form_class, **changes):
     return data
 
 
-def _project():
-    return Project.objects.get(trajectory=trajectory("AnQore"))
-
-
-def _milestone():
-    return Milestone.objects.order_by("pk").first()
+@pytest.fixture
+def records(db):
+    """A project with a business case and a milestone (factories: no demo needed)."""
+    project = factories.project(techniques=["electrification"], support_max_eur=20e6, investment_eur=80e6)
+    return {"project": project, "case": factories.business_case(project), "milestone": factories.milestone(project)}
 
 
 def _assumptions():
@@ -87,27 +87,27 @@ CASES = [
 ]
 
 
-def _record(kind):
+def _record(records, kind):
     """(instance, form class, edit url) of one kind of record; the programme team may edit all of them."""
     if kind == "project":
-        p = _project()
+        p = records["project"]
         return p, ProjectForm, f"/projecten/{p.pk}/bewerken/"
     if kind == "case":
-        p = _project()
-        return BusinessCase.objects.get(project=p), BusinessCaseForm, f"/projecten/{p.pk}/businesscase/"
+        case = records["case"]
+        return case, BusinessCaseForm, f"/projecten/{case.project_id}/businesscase/"
     if kind == "milestone":
-        m = _milestone()
+        m = records["milestone"]
         return m, MilestoneForm, f"/monitoring/mijlpalen/{m.pk}/"
     a = _assumptions()
     return a, AssumptionsForm, "/programma/aannames/"
 
 
 @pytest.mark.parametrize("kind,field,value,message", CASES, ids=[f"{c[0]}-{c[1]}-{c[2]!s:.12}" for c in CASES])
-def test_bad_value_is_refused_on_its_field_and_nothing_is_written(users, client, kind, field, value, message):
-    instance, form_class, url = _record(kind)
+def test_bad_value_is_refused_on_its_field_and_nothing_is_written(records, client, kind, field, value, message):
+    instance, form_class, url = _record(records, kind)
     model = type(instance)
     before = model.objects.filter(pk=instance.pk).values().get()
-    client.force_login(users["programme"])
+    client.force_login(make_user("t-programma", Role.PROGRAMME))
     good = _post_of(instance, form_class)
     bad = _post_of(instance, form_class, **{field: value})
     response = client.post(url, bad)

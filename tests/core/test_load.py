@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.load, pytest.mark.django_db(transaction=True)]  # load: left out of `make test-fast`
 
 
 def _load_module():

@@ -45,9 +45,12 @@ def test_hand_computed_on_time_probability():
     assert outlook.on_time_probability(2031, 2030, 1.0) == 0
 
 
-def test_floored_factor_mean():
+def test_expected_reduction_of_a_certain_project_is_the_mean_of_its_floored_draws():
+    # realised for sure and on time: the expectation is the reduction times E[max(0, 1 + sd z)], sampled here
     z = np.random.default_rng(0).standard_normal(2_000_000)
-    assert outlook._mean_floored_factor(0.8) == pytest.approx(np.maximum(0, 1 + 0.8 * z).mean(), abs=3e-3)
+    expected = outlook.expected_additional_t([1.0], [2025], [100_000.0], 2030, 0.0, 0.8)
+    assert expected == pytest.approx(100_000.0 * np.maximum(0, 1 + 0.8 * z).mean(), rel=3e-3)
+    assert expected > 100_000.0  # flooring at zero lifts the mean above the nominal figure
 
 
 def test_bad_probabilities_refused():

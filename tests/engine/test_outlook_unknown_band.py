@@ -7,6 +7,8 @@ import pytest
 
 from maatwerk.engine import outlook
 
+from ..helpers import floored_normal_mean
+
 NAN = float("nan")
 
 
@@ -33,7 +35,7 @@ def test_removing_an_unknown_project_leaves_the_known_expectation_unchanged():
     only_known = outlook.expected_additional_t(p[known], planned[known], add[known], 2030, 1.0, 0.2)
     assert full == pytest.approx(only_known, rel=1e-12)
     # and by hand: Σ over the known projects of p · P(on time) · additional · E[max(0, 1 + sd z)]
-    hand = np.sum(p[known] * outlook.on_time_probability(planned[known], 2030, 1.0) * add[known]) * outlook._mean_floored_factor(0.2)
+    hand = np.sum(p[known] * outlook.on_time_probability(planned[known], 2030, 1.0) * add[known]) * floored_normal_mean(0.2)
     assert full == pytest.approx(hand, rel=1e-12)
     r = outlook.simulate(p, planned, add_with_unknown, np.ones(n), trials=200_000, seed=2, delay_mean_years=1.0, reduction_sd=0.2, co2_reduction_t=co2)
     r_known = outlook.simulate(p[known], planned[known], add[known], np.ones(known.sum()), trials=200_000, seed=5, delay_mean_years=1.0, reduction_sd=0.2)
@@ -42,7 +44,7 @@ def test_removing_an_unknown_project_leaves_the_known_expectation_unchanged():
         assert abs(result.additional_mton.mean() - full / 1e6) < 4 * stderr
     # the band: the same model applied to the CO2 reduction of the unknown projects only
     band = outlook.expected_unknown_band_t(p, planned, add_with_unknown, co2, 2030, 1.0, 0.2)
-    band_hand = np.sum(p[unknown] * outlook.on_time_probability(planned[unknown], 2030, 1.0) * co2[unknown]) * outlook._mean_floored_factor(0.2)
+    band_hand = np.sum(p[unknown] * outlook.on_time_probability(planned[unknown], 2030, 1.0) * co2[unknown]) * floored_normal_mean(0.2)
     assert band == pytest.approx(band_hand, rel=1e-12)
     assert abs(r.unknown_band_mton.mean() - band / 1e6) < 4 * r.unknown_band_mton.std() / np.sqrt(r.trials)
 

@@ -25,7 +25,7 @@ def make_records(w, seed):
     late_public = document(w.t_cosun, "Kamerbrief later openbaar", D("2025-06-23"), public=False, doc_type="kamerbrief")
     sources = {w.cosun.pk: [w.jloi, w.binding, w.internal, late_public], w.alco.pk: [w.alco_jloi]}
     rows = []
-    for i in range(60):
+    for _ in range(60):
         company = rng.choice([w.cosun, w.alco])
         project = w.project if company == w.cosun and rng.random() < 0.4 else None
         source = rng.choice(sources[company.pk])

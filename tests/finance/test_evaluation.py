@@ -7,21 +7,21 @@ import numpy_financial as npf
 import pytest
 from django.core.management import CommandError, call_command
 
-from maatwerk.finance.models import BusinessCase, Project
+from maatwerk.finance.models import Project
 from maatwerk.finance.services import additional_at_target, evaluate, sensitivity
 from maatwerk.engine import levy
 
-from ..helpers import trajectory
+from .. import factories
 
 
 @pytest.fixture
-def project(demo, deck):
-    p = Project.objects.create(
-        trajectory=trajectory("OCI Nitrogen"), name="Testproject", target_year=2030, co2_reduction_t=100_000,
-        baseline_emissions_t=500_000, dispensation_rights_t=250_000, support_max_eur=50e6, levy_regime="2023",
+def project(deck):
+    p = factories.project(
+        name="Testproject", target_year=2030, co2_reduction_t=100_000, baseline_emissions_t=500_000,
+        dispensation_rights_t=250_000, support_max_eur=50e6, levy_regime="2023",
     )
-    BusinessCase.objects.create(
-        project=p, start_year=2022, lifetime_years=10, hurdle_rate=0.07, capex_schedule=[60e6, 40e6],
+    factories.business_case(
+        p, start_year=2022, lifetime_years=10, hurdle_rate=0.07, capex_schedule=[60e6, 40e6],
         opex_delta_eur_per_year=1e6, gas_delta_mwh_per_year=-200_000, electricity_delta_mwh_per_year=50_000,
         ets_covered_reduction_t_per_year=100_000, other_income_eur_per_year=0,
     )
@@ -117,10 +117,16 @@ def test_evaluate_and_reprice_commands(project, capsys, tmp_path):
         call_command("evaluate", "Bestaat niet")
 
 
-def test_the_totals_shortcut_gives_the_full_evaluations_additional_reduction(demo):
-    """The programme's totals use ``additional_at_target`` (no business case, no deck): same number."""
-    projects = list(Project.objects.all())
-    assert len(projects) > 5
-    for p in projects:
-        for regime in (None, "2021", "2026"):
-            assert additional_at_target(p, regime) == evaluate(p, regime=regime).additional_target_t, (p, regime)
+def test_the_totals_shortcut_gives_the_hand_computed_additional_reduction(project):
+    """The programme's totals use ``additional_at_target`` (no business case, no deck); it and the full
+    evaluation (with this project's business case and deck) both give the law's figure, computed here:
+    in the target year the rights are the entered level (scaled by rf(2030) / rf(2030) = 1), emissions
+    after the project 500 − 100 = 400 kt, and additional = clamp(rights − 400 kt, 0, the 100 kt reduction).
+    The 2026 regime has no reduction factor for 2030 yet: unknown, never 0."""
+    for rights, expected in ((250_000, 0.0), (450_000, 50_000.0), (900_000, 100_000.0)):
+        project.dispensation_rights_t = rights
+        for regime, value in (("2021", expected), ("2023", expected), (None, expected), ("2026", None)):
+            assert additional_at_target(project, regime) == (None if value is None else pytest.approx(value)), (rights, regime)
+            full = evaluate(project, regime=regime)
+            assert full.has_business_case  # the full route really ran the business case beside it
+            assert full.additional_target_t == (None if value is None else pytest.approx(value)), (rights, regime)

@@ -47,7 +47,7 @@ def normalised(response) -> str:
     return f"{response.status_code} {response.get('Location', '')}\n{text}"
 
 
-def outputs(client, ids) -> dict[str, str]:
+def outputs(client, ids) -> dict[str, str]:  # noqa: F811 (ids: the fixture imported above)
     cache.clear()
     out = {}
     for case in matrix():

@@ -15,6 +15,8 @@ from maatwerk.finance.services import additional_at_target
 from maatwerk.programme import services
 from maatwerk.programme.models import OutlookAssumptions
 
+from ..helpers import floored_normal_mean
+
 TRIALS = 40_000
 
 
@@ -25,7 +27,7 @@ def _by_name(summary, company):
 def _hand_expectation(summary, projects, key):
     """Σ p · P(on time) · value · E[max(0, 1 + sd z)] over the given project rows, from the engine's parts."""
     a = summary["assumptions"]
-    factor = outlook._mean_floored_factor(a["reduction_sd"])
+    factor = floored_normal_mean(a["reduction_sd"])
     return sum(p["p_realised_exact"] * float(outlook.on_time_probability(p["planned_year"], summary["year"], a["delay_mean_years"])) * p[key] * factor for p in projects)
 
 

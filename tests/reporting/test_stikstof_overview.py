@@ -40,8 +40,9 @@ def released(demo, tmp_path):
 
 
 def _projects_before():
-    header, rows = services._per_project([("nox_reduction_t", "NOx-reductie (t/jr)"), ("target_year", "doeljaar")])
-    return header, rows
+    """The overview's project part as it was before the emissions were added, from the public record."""
+    header = ["bedrijf", "project", "NOx-reductie (t/jr)", "doeljaar"]
+    return header, [[p["company"], p["name"], p["nox_reduction_t"], p["target_year"]] for p in public.projects()]
 
 
 def test_stikstof_keeps_the_project_rows_and_adds_emitted_nox_and_nh3_per_company_and_year(released):

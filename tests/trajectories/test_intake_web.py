@@ -10,7 +10,7 @@ from maatwerk.registry.models import Company, Installation, Operator
 from maatwerk.trajectories import services
 from maatwerk.trajectories.models import Event, EventKind, Trajectory
 
-from ..core.test_forms_keep_input import assert_error_next_to, assert_kept, read
+from ..html_forms import assert_error_next_to, assert_kept, read
 from ..helpers import make_user
 
 pytestmark = pytest.mark.django_db

@@ -8,13 +8,27 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from maatwerk.accounts.models import Role
 from maatwerk.core import dates
 from maatwerk.trajectories import services
 from maatwerk.trajectories.models import AmviAdvice, Document, Event, ParliamentNotice
 
-from ..helpers import trajectory
+from .. import factories
+from ..helpers import make_user
 
 BAD = ["0001-01-01", "1999-12-31", "9999-12-31"]
+
+
+@pytest.fixture
+def fc(db):
+    """A trajectory in exploration whose phase start is unknown: only the range guards a date (factories)."""
+    return factories.trajectory(factories.company("Verkenning B.V."))
+
+
+@pytest.fixture
+def users(db):
+    """The one role these tests use (this module's own: the conftest's would load the demo)."""
+    return {"programme": make_user("t-programma", Role.PROGRAMME)}
 
 
 def fingerprint():
@@ -31,17 +45,16 @@ def test_low_dates_core_range_names_the_field():
 
 
 @pytest.mark.parametrize("bad", BAD)
-def test_low_dates_web_forms_refuse(users, client, settings, tmp_path, bad):
+def test_low_dates_web_forms_refuse(users, fc, client, settings, tmp_path, bad):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     settings.MEDIA_ROOT = tmp_path
     client.force_login(users["programme"])
-    fc = trajectory("FrieslandCampina")  # exploration, phase start unknown: only the range guards the date
-    anqore = trajectory("AnQore")
+    anqore = factories.trajectory()
     before = fingerprint()
     page = client.post(reverse("trajectories:move", args=[fc.pk]), {"to": "withdrawn", "date": bad, "note": "x", "version": fc.version},
                        follow=True).content.decode()
-    assert "Datum van de overgang" in page
+    assert 'href="#overgang-date">Datum</a>' in page  # refused, and the summary names the date field
     client.post(reverse("trajectories:upload", args=[anqore.pk]),
                 {"doc_type": "other", "title": "Datumtest", "confidentiality": "internal", "document_date": bad,
                  "file": SimpleUploadedFile("d.pdf", b"%PDF-1.4\n")})
@@ -54,9 +67,8 @@ def test_low_dates_web_forms_refuse(users, client, settings, tmp_path, bad):
 
 
 @pytest.mark.parametrize("bad", BAD)
-def test_low_dates_api_refuses(users, client, bad):
+def test_low_dates_api_refuses(users, fc, client, bad):
     client.force_login(users["programme"])
-    fc = trajectory("FrieslandCampina")
     before = fingerprint()
     response = client.post(f"/api/v1/trajectories/{fc.pk}/transitions", {"to": "withdrawn", "date": bad, "note": "x"}, content_type="application/json")
     assert response.status_code in (400, 409, 422)
@@ -65,16 +77,15 @@ def test_low_dates_api_refuses(users, client, bad):
 
 
 @pytest.mark.parametrize("bad", BAD)
-def test_low_dates_cli_refuses(demo, bad):
+def test_low_dates_cli_refuses(fc, bad):
     before = fingerprint()
     with pytest.raises(CommandError, match="--date"):
-        call_command("transition", "FrieslandCampina", "--to", "withdrawn", "--date", bad, "--note", "x")
+        call_command("transition", fc.company.name, "--to", "withdrawn", "--date", bad, "--note", "x")
     assert fingerprint() == before
 
 
 @pytest.mark.parametrize("bad", [dt.date(1, 1, 1), dt.date(9999, 12, 31)])
-def test_low_dates_service_and_model_refuse(demo, bad):
-    fc = trajectory("FrieslandCampina")
+def test_low_dates_service_and_model_refuse(fc, bad):
     before = fingerprint()
     with pytest.raises(services.TransitionRefused, match="Datum van de overgang"):
         services.transition(fc, "withdrawn", bad, note="x")

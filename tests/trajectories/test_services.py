@@ -10,6 +10,7 @@ from maatwerk.trajectories import services
 from maatwerk.trajectories.models import Document, Event, Trajectory
 from maatwerk.trajectories.uploads import MAX_UPLOAD_BYTES, UploadRefused
 
+from .. import factories
 from ..helpers import trajectory
 
 D = dt.date.fromisoformat
@@ -19,6 +20,12 @@ PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n"
 def snapshot(t: Trajectory):
     t.refresh_from_db()
     return (Event.objects.filter(trajectory=t).count(), t.phase, t.phase_since, t.version, Document.objects.filter(trajectory=t).count())
+
+
+@pytest.fixture
+def eop(db):
+    """A trajectory whose Expression of Principles was signed on 26 January 2023 (no demo needed)."""
+    return factories.trajectory(phase="eop_signed", since=D("2023-01-26"))
 
 
 def refused(t, to, date, needle):
@@ -85,21 +92,21 @@ def test_full_walk_through_the_gates(demo):
     assert services.state_as_of(t, D("2026-04-30")).phase == "jloi_signed"
 
 
-def test_dates_are_checked(demo):
-    t = trajectory("OCI Nitrogen")  # eop_signed since 2023-01-26
+def test_dates_are_checked(eop):
+    t = eop  # eop_signed since 2023-01-26
     refused(t, "withdrawn", D("2022-01-01"), "vóór het begin")
     refused(t, "withdrawn", timezone.localdate() + dt.timedelta(days=1), "toekomst")
 
 
-def test_exit_needs_a_reason_and_is_final(demo):
-    t = trajectory("OCI Nitrogen")
+def test_exit_needs_a_reason_and_is_final(eop):
+    t = eop
     refused(t, "withdrawn", D("2026-01-10"), "reden")
     services.transition(t, "withdrawn", D("2026-01-10"), note="Bedrijf trekt zich terug.")
     refused(t, "eop_signed", D("2026-01-11"), "")
 
 
-def test_stale_edit_is_refused_and_nothing_lost(demo):
-    t = trajectory("OCI Nitrogen")
+def test_stale_edit_is_refused_and_nothing_lost(eop):
+    t = eop
     version = t.version
     services.edit(t, {"climate_plan_target_year": 2045}, expected_version=version)
     with pytest.raises(services.StaleEdit, match="intussen gewijzigd"):
@@ -110,8 +117,8 @@ def test_stale_edit_is_refused_and_nothing_lost(demo):
     assert edit.payload["changed"] == {"climate_plan_target_year": [None, 2045]}
 
 
-def test_events_are_append_only(demo):
-    event = Event.objects.first()
+def test_events_are_append_only(db):
+    event = factories.event()
     event.note = "changed"
     with pytest.raises(ValidationError):
         event.save()
@@ -119,8 +126,8 @@ def test_events_are_append_only(demo):
         event.delete()
 
 
-def test_business_case_is_never_public(demo):
-    t = trajectory("OCI Nitrogen")
+def test_business_case_is_never_public(eop):
+    t = eop
     before = snapshot(t)
     with pytest.raises(ValidationError, match="nooit openbaar"):
         services.add_document(t, "business_case", "BC", "public", data=PDF, file_name="bc.pdf")
@@ -139,17 +146,17 @@ def test_business_case_is_never_public(demo):
         ("binair.txt", b"\x00\x01\x02", "past niet bij .txt"),
     ],
 )
-def test_uploads_are_checked(demo, name, data, needle):
-    t = trajectory("OCI Nitrogen")
+def test_uploads_are_checked(eop, name, data, needle):
+    t = eop
     before = snapshot(t)
     with pytest.raises(UploadRefused, match=needle):
         services.add_document(t, "other", "Stuk", "internal", data=data, file_name=name)
     assert snapshot(t) == before
 
 
-def test_upload_is_stored_outside_static_with_its_hash(demo, settings, tmp_path):
+def test_upload_is_stored_outside_static_with_its_hash(eop, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    t = trajectory("OCI Nitrogen")
+    t = eop
     doc = services.add_document(t, "climate_plan", "Klimaatplan", "internal", data=PDF, file_name="../../plan.pdf")
     import hashlib
 

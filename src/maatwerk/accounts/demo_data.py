@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from maatwerk.registry.models import Company
-from maatwerk.trajectories.models import Party
 
 from .models import Membership, Role
 
@@ -30,6 +29,9 @@ def demo_user(username: str):
     if existing is not None:
         return existing
     role, company, party = next((r, c, p) for u, r, c, p in DEMO_USERS if u == username)
+    # accounts sits beside the trajectories app and imports none of it: the party is the model its
+    # membership points to.
+    Party = Membership._meta.get_field("party").related_model
     user = User.objects.create_user(username=username, password=DEMO_PASSWORD, is_staff=role == Role.PROGRAMME)
     Membership.objects.create(
         user=user,

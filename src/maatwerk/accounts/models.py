@@ -1,15 +1,15 @@
-"""Roles: what a user is in the programme. Object-level rules live in each app's ``permissions`` module."""
+"""Who holds which role (:class:`Membership`) and second-factor enrolment.
+
+The role vocabulary and :func:`role_of` live in :mod:`maatwerk.core.roles` (every app reasons with them);
+they are re-exported here for existing callers."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from maatwerk.core.roles import Role, role_of
 
-class Role(models.TextChoices):
-    PROGRAMME = "programme", _("Programmateam (ministerie/RVO)")
-    COMPANY = "company", _("Bedrijf")
-    AMVI = "amvi", _("AMVI-lid")
-    PROVINCE = "province", _("Provincie of ander ministerie")
+__all__ = ["Membership", "Role", "SecondFactorEnrolment", "enrolment_closed", "record_enrolment", "reset_second_factor", "role_of"]
 
 
 class Membership(models.Model):
@@ -38,19 +38,6 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"
-
-
-def role_of(user) -> str | None:
-    """The user's role, or None for anonymous users and users without one (they see only public material)."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    if user.is_superuser:
-        return Role.PROGRAMME
-    membership = getattr(user, "membership", None)
-    try:
-        return membership.role if membership else None
-    except Membership.DoesNotExist:  # pragma: no cover
-        return None
 
 
 class SecondFactorEnrolment(models.Model):

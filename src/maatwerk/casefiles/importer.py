@@ -119,7 +119,7 @@ def import_cases(cases, actor, *, preview: bool = False) -> list[Report]:
                 raise CaseFileInvalid(errors)
             if preview:
                 raise _Abort
-            for report, (name, data) in zip(reports, checked):
+            for report, (_name, data) in zip(reports, checked):
                 if not report.unchanged:
                     _provenance(report, data, actor)
     except _Abort:

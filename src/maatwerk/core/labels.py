@@ -94,40 +94,20 @@ def _choices(cls) -> dict[str, str]:
 
 
 def vocabularies() -> dict[str, Mapping[str, str]]:
-    """Every code vocabulary shown to users, by name (imported late: the models import the engine)."""
+    """Every code vocabulary shown to users, by name: the phases and core's own here, the rest from the apps
+    (``AppConfig.vocabularies``, see :mod:`maatwerk.core.contributions`), so core imports no app."""
     from maatwerk.engine import workflow
-    from maatwerk.finance.models import StateAidFramework, Technique
-    from maatwerk.registry.models import LevyKind, Sector
-    from maatwerk.trajectories.models import (
-        AmviItemKind,
-        Confidentiality,
-        DocumentType,
-        EventKind,
-        Judgement,
-        Originator,
-        PartyKind,
-        Response,
-        ReviewStatus,
-    )
 
-    return {
+    from .contributions import contributions
+
+    tables: dict[str, Mapping[str, str]] = {
         "fase": dict(workflow.PHASE_LABELS),
-        "documentsoort": _choices(DocumentType),
-        "techniek": _choices(Technique),
-        "vertrouwelijkheid": _choices(Confidentiality),
-        "beoordeling": _choices(ReviewStatus),
-        "gebeurtenis": _choices(EventKind),
-        "oordeel": _choices(Judgement),
-        "amvi_punt": _choices(AmviItemKind),
-        "reactie": _choices(Response),
-        "herkomst": _choices(Originator),
-        "partij": _choices(PartyKind),
-        "heffing": _choices(LevyKind),
-        "sector": _choices(Sector),
-        "staatssteun": _choices(StateAidFramework),
         "scenario": {k: str(v) for k, v in SCENARIO_LABELS.items()},
         "kansbron": {k: str(v) for k, v in RATE_SOURCE_LABELS.items()},
     }
+    for contribute in contributions("vocabularies"):
+        tables.update({name: _choices(cls) for name, cls in contribute().items()})
+    return tables
 
 
 def label(code, vocabulary: str) -> str:

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from maatwerk.accounts.models import Role, role_of
+from .contributions import contributions
+from .roles import Role, role_of
 
 PUBLIC = None
 EVERYONE = (PUBLIC, Role.COMPANY, Role.AMVI, Role.PROVINCE, Role.PROGRAMME)
@@ -25,12 +26,12 @@ class MenuItem:
 
 
 def _company_trajectory_url(user) -> str:
-    """A company user's own trajectory page when it has exactly one, else the list of its trajectories."""
-    from maatwerk.trajectories.permissions import visible_trajectories
-
-    pks = list(visible_trajectories(user).values_list("pk", flat=True)[:2])
-    if len(pks) == 1:
-        return reverse("trajectories:detail", args=[pks[0]])
+    """A company user's own trajectory page when it has exactly one, else the list of its trajectories
+    (the trajectories app knows which: ``AppConfig.company_home_url``, see :mod:`maatwerk.core.contributions`)."""
+    for home in contributions("company_home_url"):
+        url = home(user)
+        if url:
+            return url
     return reverse("trajectories:board")
 
 

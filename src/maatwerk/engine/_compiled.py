@@ -16,6 +16,10 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from numpy import ndarray
 
 
 def _cache_dir_fallback() -> None:
@@ -48,7 +52,7 @@ if AVAILABLE:
     _jit = njit(cache=True, nogil=True, fastmath=False, error_model="numpy")
 
     @_jit
-    def npv_per_scenario(rate, cf, out):
+    def npv_per_scenario(rate: ndarray, cf: ndarray, out: ndarray) -> None:
         """``out[i] = Σ_t cf[i, t] v_i^t`` with ``v_i = 1 / (1 + rate[i])``, by Horner's rule per row.
 
         Rows go four at a time, so that four independent Horner chains keep the floating-point
@@ -79,7 +83,7 @@ if AVAILABLE:
             i += 1
 
     @_jit
-    def horner_with_slope(ct, v, p, dp):
+    def horner_with_slope(ct: ndarray, v: ndarray, p: ndarray, dp: ndarray) -> None:
         """``p = Σ_t ct[t] v^t`` and ``dp`` its derivative in v, per column of ``ct`` (T, m), by Horner's
         rule: the operations of the numpy loop in :func:`maatwerk.engine.finance._horner`, in the same
         order (so the same results bit for bit), in one pass per period instead of four."""
@@ -93,7 +97,9 @@ if AVAILABLE:
                 p[j] = p[j] * v[j] + ct[t, j]
 
     @_jit
-    def several_scan(FD, zero, k_p, k_n, ends, dip_k, dip_c, dip_ends):
+    def several_scan(
+        FD: ndarray, zero: int, k_p: ndarray, k_n: ndarray, ends: ndarray, dip_k: ndarray, dip_c: ndarray, dip_ends: ndarray
+    ) -> int:
         """The grid scan of :func:`maatwerk.engine.finance._irr_several_sign_changes`, per row j of
         ``FD`` (m, 2K): the NPV ``F = FD[j, :K]`` on the ascending grid and its slope in u
         ``D = FD[j, K:]``. From grid point ``zero`` (u = 0) outwards on each side up to the first

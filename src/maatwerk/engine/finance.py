@@ -22,22 +22,23 @@ import functools
 import numpy as np
 
 from maatwerk.engine import _compiled
+from maatwerk.engine.types import ArrayLike, Floats
 
 
-def _flows(cashflows) -> np.ndarray:
+def _flows(cashflows: ArrayLike) -> np.ndarray:
     cf = np.asarray(cashflows, dtype=float)
     if cf.ndim == 0 or cf.shape[-1] == 0:
         raise ValueError("cash flows need at least one period on the last axis")
     return cf
 
 
-def discount_factors(rate, periods: int) -> np.ndarray:
+def discount_factors(rate: ArrayLike, periods: int) -> np.ndarray:
     """(1 + rate)^−t for t = 0 … periods−1; ``rate`` scalar or array (…,) → (…, periods)."""
     r = np.asarray(rate, dtype=float)
     return (1.0 + r[..., None]) ** -np.arange(periods)
 
 
-def npv(rate, cashflows):
+def npv(rate: ArrayLike, cashflows: ArrayLike) -> Floats:
     """NPV = Σ_t cf[t] / (1 + rate)^t, t = 0 first (numpy-financial's npv).
 
     A scalar rate discounts all scenarios with one matrix-vector product (memory-bound); a rate per
@@ -74,7 +75,8 @@ def _npv_per_scenario(rate: np.ndarray, cf: np.ndarray) -> np.ndarray:
         v = v_all[start:start + block]
         rows = len(v)
         flat = factors[:rows].reshape(-1)
-        halvings, power = [], v  # v, v², v⁴, … v^(W/2)
+        halvings: list[np.ndarray] = []
+        power = v  # v, v², v⁴, … v^(W/2)
         while (1 << len(halvings)) < width:
             halvings.append(power)
             power = power * power
@@ -103,7 +105,7 @@ NPV_PER_SCENARIO = _npv_per_scenario_compiled if _compiled.AVAILABLE else _npv_p
 IRR_BLOCK = 16384  # scenarios per block: a block's working set stays in the CPU cache
 
 
-def irr(cashflows, *, tol: float = 1e-12, max_iter: int = 200, block_size: int = IRR_BLOCK):
+def irr(cashflows: ArrayLike, *, tol: float = 1e-12, max_iter: int = 200, block_size: int = IRR_BLOCK) -> Floats:
     """Internal rate of return per scenario: the ``rate`` with ``npv(rate, cashflows) = 0``.
 
     numpy-financial's convention (period 0 first). NaN when there is no real root with
@@ -231,7 +233,9 @@ def _irr_one_sign_change(ct: np.ndarray, sign: np.ndarray, tol: float, max_iter:
     return np.expm1(-_newton_in_bracket(ct, sign, a, b, u, tol, max_iter))
 
 
-def _newton_in_bracket(ct, sign, a, b, u, tol: float, max_iter: int, slope: np.ndarray | None = None) -> np.ndarray:
+def _newton_in_bracket(
+    ct: np.ndarray, sign: np.ndarray, a: np.ndarray, b: np.ndarray, u: np.ndarray, tol: float, max_iter: int, slope: np.ndarray | None = None
+) -> np.ndarray:
     """The root ``u = ln v`` of ``F(u) = sign × Σ_t c_t e^{u t}`` in the bracket ``a < u < b`` per column.
 
     ``slope``, if given, receives ``d/du Σ_t c_t e^{u t}`` at the last point evaluated (next to the root).
@@ -315,7 +319,7 @@ def _several_grid(periods: int) -> tuple[np.ndarray, np.ndarray, int]:
     return u, both, len(positive_rates)
 
 
-def _irr_several_sign_changes(block: np.ndarray, ct: np.ndarray, tol: float, max_iter: int, rows=None) -> np.ndarray:
+def _irr_several_sign_changes(block: np.ndarray, ct: np.ndarray, tol: float, max_iter: int, rows: np.ndarray | None = None) -> np.ndarray:
     """numpy-financial's rule (of the real roots with rate > −1 the rate closest to zero) for flows
     ``ct`` (T, m) with two or more sign changes, vectorised; they are the rows ``rows`` (default: all)
     of ``block`` (B, T).
@@ -412,7 +416,7 @@ def _irr_several_sign_changes(block: np.ndarray, ct: np.ndarray, tol: float, max
     return result
 
 
-def _several_scan(c: np.ndarray, u: np.ndarray, both: np.ndarray, zero: int):
+def _several_scan(c: np.ndarray, u: np.ndarray, both: np.ndarray, zero: int) -> tuple[np.ndarray, ...]:
     """The grid part of :func:`_irr_several_sign_changes` for flows ``c`` (T, m) on the grid ``u``
     (K,) with ``u[zero] = 0``: per column the first interval with a sign change of the NPV from rate 0
     outwards, ``k_p`` below ``zero`` (−1 when none) and ``k_n`` from ``zero`` up (K when none);
@@ -469,7 +473,10 @@ def _weights(count: int, descending: int) -> np.ndarray:
     return w
 
 
-def _refine(c, a, b, fa, fb, tol: float, max_iter: int, slopes=None) -> tuple[np.ndarray, np.ndarray]:
+def _refine(
+    c: np.ndarray, a: np.ndarray, b: np.ndarray, fa: np.ndarray, fb: np.ndarray, tol: float, max_iter: int,
+    slopes: tuple[np.ndarray, np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Rates of the roots in the brackets ``(a, b)`` (u = ln v, NPV ``fa``, ``fb`` of opposite signs
     at the ends) of the columns of ``c`` (T, n), and whether each is a clean simple root: no exact
     zero at an end, and the slope at the root within 8× of the bracket's secant.
@@ -491,7 +498,7 @@ def _refine(c, a, b, fa, fb, tol: float, max_iter: int, slopes=None) -> tuple[np
     return np.expm1(-root), ok
 
 
-def _cubic_root(f0, f1, d0, d1, t):
+def _cubic_root(f0: np.ndarray, f1: np.ndarray, d0: np.ndarray, d1: np.ndarray, t: np.ndarray) -> np.ndarray:
     """Root in (0, 1) of the cubic with values ``f0``, ``f1`` and slopes ``d0``, ``d1`` at 0 and 1, by
     Newton's method from ``t``; NaN where it leaves the interval."""
     A = 2 * f0 + d0 - 2 * f1 + d1
@@ -501,7 +508,7 @@ def _cubic_root(f0, f1, d0, d1, t):
     return np.where((t > 0) & (t < 1), t, np.nan)
 
 
-def _merge(result, nearest, undecided, cols, rate, ok) -> None:
+def _merge(result: np.ndarray, nearest: np.ndarray, undecided: np.ndarray, cols: np.ndarray, rate: np.ndarray, ok: np.ndarray) -> None:
     """Keep per row the candidate rate nearest to zero (``nearest`` its |rate|); a row whose candidate
     is not clean, or with two different candidates equally far from zero (within 1e-9 relative), is
     left to the eigenvalue method."""
@@ -518,7 +525,7 @@ def _merge(result, nearest, undecided, cols, rate, ok) -> None:
     nearest[:] = best
 
 
-def _cubic_dips(x0, x1, y0, y1, d0, d1) -> np.ndarray:
+def _cubic_dips(x0: np.ndarray, x1: np.ndarray, y0: np.ndarray, y1: np.ndarray, d0: np.ndarray, d1: np.ndarray) -> np.ndarray:
     """Whether the cubic with values ``y0, y1 > 0`` and slopes ``d0, d1`` at ``x0 < x1`` comes below
     half the smaller value in between (at its critical points): a pair of roots may hide there."""
     h = x1 - x0
@@ -538,7 +545,7 @@ def _cubic_dips(x0, x1, y0, y1, d0, d1) -> np.ndarray:
 _DIP_SAMPLES = 17
 
 
-def _examine_dips(c: np.ndarray, lo: np.ndarray, hi: np.ndarray, sign: np.ndarray):
+def _examine_dips(c: np.ndarray, lo: np.ndarray, hi: np.ndarray, sign: np.ndarray) -> tuple[np.ndarray, ...]:
     """Sample ``Σ_t c_t e^{u t}`` (columns of ``c``, T × n) at :data:`_DIP_SAMPLES` equidistant
     points of [lo, hi], where on the grid it keeps the sign ``sign`` but comes near zero.
 
@@ -617,12 +624,12 @@ def _irr_companion(c: np.ndarray) -> np.ndarray:
     return out
 
 
-def funding_gap(rate, cashflows):
+def funding_gap(rate: ArrayLike, cashflows: ArrayLike) -> Floats:
     """Unprofitable top (*onrendabele top*) = max(0, −NPV at the hurdle rate): the most the State may cover."""
     return np.maximum(0.0, -npv(rate, cashflows))
 
 
-def payback_period(cashflows):
+def payback_period(cashflows: ArrayLike) -> Floats:
     """Periods until the cumulative (undiscounted) cash flow is first ≥ 0, as a whole number of periods
     from t = 0; NaN if it never is. A flow that starts non-negative pays back at 0."""
     cf = _flows(cashflows)
@@ -632,28 +639,28 @@ def payback_period(cashflows):
     return first if first.ndim else float(first)
 
 
-def aid_intensity(support_eur, eligible_cost_eur):
+def aid_intensity(support_eur: ArrayLike, eligible_cost_eur: ArrayLike) -> np.ndarray:
     """Support as a share of the eligible cost (state-aid intensity); NaN when the cost is not positive."""
     s, c = np.asarray(support_eur, dtype=float), np.asarray(eligible_cost_eur, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(c > 0, s / c, np.nan)
 
 
-def support_per_tonne(support_eur, tonnes):
+def support_per_tonne(support_eur: ArrayLike, tonnes: ArrayLike) -> np.ndarray:
     """EUR of support per tonne (e.g. per tonne of annual reduction in the target year); NaN for no tonnes."""
     s, t = np.asarray(support_eur, dtype=float), np.asarray(tonnes, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(t > 0, s / t, np.nan)
 
 
-def annuity_factor(rate, years):
+def annuity_factor(rate: ArrayLike, years: ArrayLike) -> np.ndarray:
     """Σ_{t=1..years} (1+rate)^−t = (1 − (1+rate)^−years) / rate (years for rate 0)."""
     r, n = np.asarray(rate, dtype=float), np.asarray(years, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(r == 0, n, (1 - (1 + r) ** -n) / np.where(r == 0, 1, r))
 
 
-def support_per_lifetime_tonne(support_eur, annual_reduction_t, years, rate=None):
+def support_per_lifetime_tonne(support_eur: ArrayLike, annual_reduction_t: ArrayLike, years: ArrayLike, rate: ArrayLike | None = None) -> np.ndarray:
     """Support per tonne over the lifetime: undiscounted (annual × years) or, with ``rate``, per
     discounted tonne (annual × annuity factor), the usual cost-effectiveness in EUR/t."""
     tonnes = np.asarray(annual_reduction_t, dtype=float) * (np.asarray(years, dtype=float) if rate is None else annuity_factor(rate, years))
@@ -661,18 +668,18 @@ def support_per_lifetime_tonne(support_eur, annual_reduction_t, years, rate=None
 
 
 def project_cashflows(
-    capex_eur,
+    capex_eur: ArrayLike,
     lifetime_years: int,
     prices: dict,
-    opex_delta_eur_per_year=0.0,
-    gas_delta_mwh_per_year=0.0,
-    electricity_delta_mwh_per_year=0.0,
-    hydrogen_delta_kg_per_year=0.0,
-    co2_stored_t_per_year=0.0,
-    ets_avoided_t_per_year=0.0,
-    avoided_levy_eur=0.0,
-    other_income_eur_per_year=0.0,
-):
+    opex_delta_eur_per_year: ArrayLike = 0.0,
+    gas_delta_mwh_per_year: ArrayLike = 0.0,
+    electricity_delta_mwh_per_year: ArrayLike = 0.0,
+    hydrogen_delta_kg_per_year: ArrayLike = 0.0,
+    co2_stored_t_per_year: ArrayLike = 0.0,
+    ets_avoided_t_per_year: ArrayLike = 0.0,
+    avoided_levy_eur: ArrayLike = 0.0,
+    other_income_eur_per_year: ArrayLike = 0.0,
+) -> np.ndarray:
     """Yearly cash flows of a project: build years (−capex) then ``lifetime_years`` of operation.
 
     Operating year cash flow = − opex − gas Δ × gas price − electricity Δ × electricity price

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .finance import discount_factors
+from .types import ArrayLike
 
 
 @dataclass(frozen=True)
@@ -33,14 +34,21 @@ def _pv(payments: np.ndarray, rate: float) -> np.ndarray:
     return payments @ discount_factors(rate, years + 1)[1:]
 
 
-def lump_sum(funding_gap_eur, cap_eur=None) -> InstrumentResult:
+def lump_sum(funding_gap_eur: ArrayLike, cap_eur: float | None = None) -> InstrumentResult:
     """min(funding gap, cap): at most the unprofitable top is covered (DOMAIN.md §1)."""
     gap = np.asarray(funding_gap_eur, dtype=float)
     amount = gap if cap_eur is None else np.minimum(gap, float(cap_eur))
     return InstrumentResult("maatwerk", amount, amount[..., None], {"cap_eur": cap_eur}, illustrative=False)
 
 
-def sde_style(tonnes_per_year, base_eur_per_t, correction_eur_per_t, rate, years=15, cap_eur_per_t=None) -> InstrumentResult:
+def sde_style(
+    tonnes_per_year: ArrayLike,
+    base_eur_per_t: float,
+    correction_eur_per_t: ArrayLike,
+    rate: float,
+    years: int = 15,
+    cap_eur_per_t: float | None = None,
+) -> InstrumentResult:
     """Σ_k tonnes × clip(base − correction_k, 0, cap) / (1+rate)^k over ``years`` (12–15).
 
     ``correction_eur_per_t``: array (…, ≥ years) of yearly correction amounts (following market prices).
@@ -60,7 +68,12 @@ def sde_style(tonnes_per_year, base_eur_per_t, correction_eur_per_t, rate, years
     )
 
 
-def effective_co2_price(ets_eur_per_t, energy_cost_delta_eur_per_year, reference_energy_cost_delta_eur_per_year, tonnes_per_year):
+def effective_co2_price(
+    ets_eur_per_t: ArrayLike,
+    energy_cost_delta_eur_per_year: ArrayLike,
+    reference_energy_cost_delta_eur_per_year: ArrayLike,
+    tonnes_per_year: ArrayLike,
+) -> np.ndarray:
     """ETS price corrected for energy-cost dynamics: when the clean route's extra energy cost falls below
     its reference (at contract signature), the effective CO2 price rises by the saving per tonne."""
     t = np.asarray(tonnes_per_year, dtype=float)
@@ -68,7 +81,9 @@ def effective_co2_price(ets_eur_per_t, energy_cost_delta_eur_per_year, reference
     return np.asarray(ets_eur_per_t, dtype=float) + dynamics
 
 
-def carbon_contract_for_difference(tonnes_per_year, contract_price_eur_per_t, effective_co2_price_eur_per_t, rate, years=15) -> InstrumentResult:
+def carbon_contract_for_difference(
+    tonnes_per_year: ArrayLike, contract_price_eur_per_t: float, effective_co2_price_eur_per_t: ArrayLike, rate: float, years: int = 15
+) -> InstrumentResult:
     """Σ_k (contract − effective CO2 price_k) × tonnes / (1+rate)^k; negative years are paid back."""
     price = np.asarray(effective_co2_price_eur_per_t, dtype=float)[..., :years]
     payments = (contract_price_eur_per_t - price) * np.asarray(tonnes_per_year, dtype=float)

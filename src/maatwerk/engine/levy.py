@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .types import ArrayLike, Floats
+
 SOURCED, DERIVED, INTERPOLATED, UNKNOWN = "sourced", "derived", "interpolated", "unknown"
 RULE, ASSUMED = "rule", "assumed"  # follows from the law's structure; a modelling assumption (shown as such)
 
@@ -134,7 +136,7 @@ def _table(regime: str | None, table: str) -> np.ndarray:
 _TABLES = {(code, t): _table(code, t) for code in [*REGIMES, None] for t in ("reduction_factor", "tariff_eur_per_t")}
 
 
-def _vectorised(year, regime, table):
+def _vectorised(year: ArrayLike, regime: str | None, table: str) -> Floats:
     """Look whole calendar years up in a per-regime table; NaN outside the law's years."""
     years = np.asarray(year)
     if not np.issubdtype(years.dtype, np.integer):
@@ -148,29 +150,29 @@ def _vectorised(year, regime, table):
     return float(out) if out.ndim == 0 else out
 
 
-def reduction_factor(year, regime: str | None = None):
+def reduction_factor(year: ArrayLike, regime: str | None = None) -> Floats:
     """Reduction factor (*reductiefactor*) of the dispensation rights in ``year`` (NaN where unknown)."""
     return _vectorised(year, regime, "reduction_factor")
 
 
-def tariff(year, regime: str | None = None):
+def tariff(year: ArrayLike, regime: str | None = None) -> Floats:
     """Levy tariff (*heffingstarief*) in EUR per tonne CO2 in ``year`` (NaN where unknown)."""
     return _vectorised(year, regime, "tariff_eur_per_t")
 
 
-def dispensation_rights_t(benchmark_allocation_t, year, regime: str | None = None):
+def dispensation_rights_t(benchmark_allocation_t: ArrayLike, year: ArrayLike, regime: str | None = None) -> np.ndarray:
     """DPR(y) = benchmark allocation (default proxy: the registry's free allocation) × reduction_factor(y)."""
     return np.asarray(benchmark_allocation_t, dtype=float) * reduction_factor(year, regime)
 
 
-def levy_due_eur(emissions_t, dispensation_rights_t, tariff_eur_per_t, ets_price_eur_per_t):
+def levy_due_eur(emissions_t: ArrayLike, dispensation_rights_t: ArrayLike, tariff_eur_per_t: ArrayLike, ets_price_eur_per_t: ArrayLike) -> np.ndarray:
     """max(0, emissions − DPR) × max(0, tariff − ETS price): the levy an ETS installation pays."""
     e, d = np.asarray(emissions_t, dtype=float), np.asarray(dispensation_rights_t, dtype=float)
     rate = np.maximum(0.0, np.asarray(tariff_eur_per_t, dtype=float) - np.asarray(ets_price_eur_per_t, dtype=float))
     return np.maximum(0.0, e - d) * rate
 
 
-def additional_reduction_t(emissions_before_t, reduction_t, dispensation_rights_t):
+def additional_reduction_t(emissions_before_t: ArrayLike, reduction_t: ArrayLike, dispensation_rights_t: ArrayLike) -> np.ndarray:
     """The part of a reduction that takes emissions below the dispensation-rights level, in [0, reduction].
 
     additional = clamp(DPR − (emissions_before − reduction), 0, reduction)  (seed 000: "afgezet tegen het
@@ -300,7 +302,7 @@ class InstallationLevy:
 
     def as_dict(self) -> dict:
         p = self.params
-        def fin(v, digits=2):
+        def fin(v: float | None, digits: int = 2) -> float | None:
             return None if v is None or not math.isfinite(v) else round(float(v), digits)
 
         return {

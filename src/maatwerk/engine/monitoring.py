@@ -102,6 +102,6 @@ def agreed_path_t(baseline_t: float, reduction_t: float, first_year_at_target: i
 def emissions_status(path: dict[int, float], reported: dict[int, float], tolerance_share: float = 0.05) -> Status:
     above = {y: (reported[y] - path[y]) / path[y] for y in sorted(reported) if y in path and path[y] > 0 and reported[y] > path[y] * (1 + tolerance_share)}
     if above:
-        worst = max(above, key=above.get)
+        worst = max(above, key=lambda y: above[y])
         return Status(LATE, f"emissies {worst} liggen {above[worst]:.0%} boven het afgesproken pad (tolerantie {tolerance_share:.0%})")
     return Status(ON_TRACK, "emissies binnen het afgesproken pad" if reported else "nog geen rapportage")

@@ -40,6 +40,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .types import ArrayLike
+
 CHUNK_TRIALS = 5_000  # trials per block: the random draws of a block stay in the CPU cache
 
 
@@ -52,8 +54,8 @@ class OutlookResult:
     spending_eur: np.ndarray  # (trials,)
     contribution_mean_t: np.ndarray  # (projects,) mean additional tonnes in the target year (0 where unknown)
     realised_share: np.ndarray  # (projects,) share of trials in which the project is realised
-    unknown_band_mton: np.ndarray | None = None  # (trials,) CO2 reduction of the projects with unknown additionality
-    unknown_band_contribution_mean_t: np.ndarray | None = None  # (projects,) their mean CO2 tonnes (0 where known)
+    unknown_band_mton: np.ndarray  # (trials,) CO2 reduction of the projects with unknown additionality
+    unknown_band_contribution_mean_t: np.ndarray  # (projects,) their mean CO2 tonnes (0 where known)
 
     def probability_at_least(self, mton: float) -> float:
         return float(np.mean(self.additional_mton >= mton))
@@ -63,7 +65,7 @@ class OutlookResult:
         return {"p10": float(p10), "p50": float(p50), "p90": float(p90)}
 
 
-def on_time_probability(planned_year, target_year: int, delay_mean_years: float):
+def on_time_probability(planned_year: ArrayLike, target_year: int, delay_mean_years: float) -> np.ndarray:
     """P(planned + d ≤ target) for the geometric delay d with the given mean."""
     slack = target_year - np.asarray(planned_year, dtype=float)
     if delay_mean_years <= 0:
@@ -72,13 +74,29 @@ def on_time_probability(planned_year, target_year: int, delay_mean_years: float)
     return np.where(slack >= 0, 1.0 - q ** (np.floor(slack) + 1), 0.0)
 
 
-def expected_additional_t(p_realise, planned_year, additional_t, target_year, delay_mean_years, reduction_sd, additional_high_t=None):
+def expected_additional_t(
+    p_realise: ArrayLike,
+    planned_year: ArrayLike,
+    additional_t: ArrayLike,
+    target_year: int,
+    delay_mean_years: float,
+    reduction_sd: float,
+    additional_high_t: ArrayLike | None = None,
+) -> float:
     """The analytic expectation of the simulated total (see the module docstring): ranges count at their
     midpoint, unknown (NaN) additional reductions not at all."""
     return float(np.sum(expected_contributions_t(p_realise, planned_year, additional_t, target_year, delay_mean_years, reduction_sd, additional_high_t)))
 
 
-def expected_contributions_t(p_realise, planned_year, additional_t, target_year, delay_mean_years, reduction_sd, additional_high_t=None):
+def expected_contributions_t(
+    p_realise: ArrayLike,
+    planned_year: ArrayLike,
+    additional_t: ArrayLike,
+    target_year: int,
+    delay_mean_years: float,
+    reduction_sd: float,
+    additional_high_t: ArrayLike | None = None,
+) -> np.ndarray:
     """Per project its expected additional tonnes in the target year (0 where the additionality is unknown)."""
     low = np.asarray(additional_t, dtype=float)
     high = low if additional_high_t is None else np.asarray(additional_high_t, dtype=float)
@@ -87,7 +105,15 @@ def expected_contributions_t(p_realise, planned_year, additional_t, target_year,
     return np.asarray(p_realise, dtype=float) * on_time_probability(planned_year, target_year, delay_mean_years) * mid * factor
 
 
-def expected_unknown_band_t(p_realise, planned_year, additional_t, co2_reduction_t, target_year, delay_mean_years, reduction_sd):
+def expected_unknown_band_t(
+    p_realise: ArrayLike,
+    planned_year: ArrayLike,
+    additional_t: ArrayLike,
+    co2_reduction_t: ArrayLike,
+    target_year: int,
+    delay_mean_years: float,
+    reduction_sd: float,
+) -> float:
     """The analytic expectation of the unknown band: the CO2 reduction of the projects whose additional
     reduction is unknown (NaN), under the same model."""
     unknown = np.isnan(np.asarray(additional_t, dtype=float))
@@ -108,17 +134,17 @@ def _mean_floored_factor(sd: float) -> float:
 
 
 def simulate(
-    p_realise,
-    planned_year,
-    additional_t,
-    support_eur,
+    p_realise: ArrayLike,
+    planned_year: ArrayLike,
+    additional_t: ArrayLike,
+    support_eur: ArrayLike,
     target_year: int = 2030,
     trials: int = 10_000,
     seed: int = 0,
     delay_mean_years: float = 1.0,
     reduction_sd: float = 0.15,
-    additional_high_t=None,
-    co2_reduction_t=None,
+    additional_high_t: ArrayLike | None = None,
+    co2_reduction_t: ArrayLike | None = None,
 ) -> OutlookResult:
     """Run the Monte Carlo; the same seed gives the same answer (numpy's PCG64).
 

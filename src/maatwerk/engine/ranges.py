@@ -58,7 +58,7 @@ class Value:
     high: float | None
     qualifier: str
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.qualifier not in QUALIFIERS:
             raise ValueError(f"onbekende aanduiding {self.qualifier!r}; kies uit {', '.join(QUALIFIERS)}")
         if self.qualifier in POINT_QUALIFIERS:
@@ -101,7 +101,7 @@ def total(values: Iterable[Value]) -> Value | None:
     if qualifiers & LOWER_BOUND_QUALIFIERS:
         bounded_below = {v.qualifier for v in values if v.qualifier in LOWER_BOUND_QUALIFIERS}
         return Value(low, None, MORE_THAN if bounded_below == {MORE_THAN} else AT_LEAST)
-    high = sum(v.upper for v in values)
+    high = sum(v.upper for v in values)  # type: ignore[misc]  # every part has an upper end: unbounded parts returned above
     if qualifiers == {EXACT}:
         return Value(low, low, EXACT)
     if qualifiers <= POINT_QUALIFIERS:

@@ -134,9 +134,9 @@ NO_POTENTIAL_FROM: tuple[str, ...] = (EXPLORATION, EOP_SIGNED, JLOI_CONCEPT, AMV
 WITHDRAWABLE_PHASES: tuple[str, ...] = tuple(p.code for p in PHASES if not p.final)
 
 
-def phase_label(code: str) -> str:
+def phase_label(code: str | None) -> str:
     """Dutch label of a phase code; the code itself (quoted) when unknown."""
-    phase = PHASE_BY_CODE.get(code)
+    phase = PHASE_BY_CODE.get(code) if code is not None else None
     return phase.label if phase else repr(code)
 
 
@@ -250,7 +250,7 @@ class TrajectoryFacts:
     withdrawal_reason: str = ""
     phase_before_pause: str | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         for name in ("extension_reason", "amvi_feasibility", "amvi_cost_effectiveness", "amvi_ambition", "kamerstuk",
                      "joint_conclusion_note", "pause_reason", "withdrawal_reason"):
             if getattr(self, name) is None:  # a nullable database column
@@ -711,7 +711,7 @@ def _last_day(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
-def parse_hint(value) -> dt.date | None:
+def parse_hint(value: object) -> dt.date | None:
     """A date from a hint: a date, "YYYY-MM-DD", or "YYYY-MM"/"YYYY" meaning the period's last day."""
     if value is None or value == "":
         return None
@@ -736,7 +736,7 @@ def parse_hint(value) -> dt.date | None:
 @dataclass(frozen=True)
 class _Timing:
     exact: dt.date | None
-    bound: dt.date | None  # latest possible day (exact when dated)
+    bound: dt.date  # latest possible day (exact when dated)
     approx: dt.date | None
     estimate: dt.date  # used for ordering and for as_of
 
@@ -750,10 +750,11 @@ def _timing(e: WorkflowEvent) -> _Timing:
         return _Timing(e.effective_date, e.effective_date, None, e.effective_date)
     bounds = [e.recorded_at.date()]
     p = e.payload or {}
-    if parse_hint(p.get("not_after")) is not None:
-        bounds.append(parse_hint(p.get("not_after")))
-    if parse_hint(p.get("before")) is not None:
-        bounds.append(parse_hint(p.get("before")) - dt.timedelta(days=1))
+    not_after, before = parse_hint(p.get("not_after")), parse_hint(p.get("before"))
+    if not_after is not None:
+        bounds.append(not_after)
+    if before is not None:
+        bounds.append(before - dt.timedelta(days=1))
     bound = min(bounds)
     approx = parse_hint(p.get("approx"))
     if approx is not None:
@@ -761,7 +762,7 @@ def _timing(e: WorkflowEvent) -> _Timing:
     return _Timing(None, bound, approx, approx if approx is not None else bound)
 
 
-def _coerce(e) -> WorkflowEvent:
+def _coerce(e: WorkflowEvent | tuple) -> WorkflowEvent:
     if isinstance(e, WorkflowEvent):
         return e
     return WorkflowEvent(*e)
@@ -789,16 +790,16 @@ def _tighten(timed: list[tuple[_Timing, WorkflowEvent]]) -> list[tuple[_Timing, 
             running = bounds_by_rank[r] if running is None else min(running, bounds_by_rank[r])
     out = []
     for t, e in timed:
-        r = rank.get(e.to_phase)
-        if t.exact is None and r is not None and r in later_min and later_min[r] < t.bound:
-            bound = later_min[r]
+        main = rank.get(e.to_phase) if e.to_phase is not None else None
+        if t.exact is None and main is not None and main in later_min and later_min[main] < t.bound:
+            bound = later_min[main]
             approx = min(t.approx, bound) if t.approx is not None else None
             t = _Timing(None, bound, approx, approx if approx is not None else bound)
         out.append((t, e))
     return out
 
 
-def _sort_key(te: tuple[_Timing, WorkflowEvent]):
+def _sort_key(te: tuple[_Timing, WorkflowEvent]) -> tuple:
     t, e = te
     if t.bound_only:
         # Known only by a bound: before anything dated on that day; among themselves in process order.

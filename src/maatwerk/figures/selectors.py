@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
@@ -27,18 +28,28 @@ from maatwerk.trajectories.models import Confidentiality
 
 from .models import Figure, PublicationState
 
+if TYPE_CHECKING:
+    from maatwerk.finance.models import Project
+    from maatwerk.registry.models import Company
+
 PUBLIC, INTERNAL = "public", "internal"
 AUDIENCES = (PUBLIC, INTERNAL)
 
 SeriesKey = tuple[int, int | None, str]
 
 
-def _ids(things) -> list:
+def _ids(things: Iterable[Any]) -> list:
     return [getattr(t, "pk", t) for t in things]
 
 
 def candidates(
-    *, as_of: dt.date, audience: str, known_at: dt.datetime | None = None, companies=None, quantities=None, among=None
+    *,
+    as_of: dt.date,
+    audience: str,
+    known_at: dt.datetime | None = None,
+    companies: Iterable[Any] | None = None,
+    quantities: Iterable[str] | None = None,
+    among: QuerySet[Figure] | None = None,
 ) -> QuerySet[Figure]:
     """Every record that may hold on ``as_of`` for ``audience`` (before choosing one per series)."""
     if audience not in AUDIENCES:
@@ -67,12 +78,18 @@ def series_key(figure: Figure) -> SeriesKey:
     return (figure.company_id, figure.project_id, figure.quantity)
 
 
-def _precedence(figure: Figure):
+def _precedence(figure: Figure) -> tuple:
     return (figure.valid_from, figure.recorded_at, figure.pk)
 
 
 def current(
-    *, as_of: dt.date, audience: str, known_at: dt.datetime | None = None, companies=None, quantities=None, among=None
+    *,
+    as_of: dt.date,
+    audience: str,
+    known_at: dt.datetime | None = None,
+    companies: Iterable[Any] | None = None,
+    quantities: Iterable[str] | None = None,
+    among: QuerySet[Figure] | None = None,
 ) -> dict[SeriesKey, Figure]:
     """The record that holds per series on ``as_of`` for ``audience`` (see the module docstring).
 
@@ -95,7 +112,7 @@ def value(figure: Figure) -> Value:
     return Value(figure.low, figure.high, figure.qualifier)
 
 
-def history(company=None, project=None) -> QuerySet[Figure]:
+def history(company: Company | None = None, project: Project | None = None) -> QuerySet[Figure]:
     """Every record (any state), in series order and per series in order of precedence, for the
     register's pages; ``company``/``project`` narrow it (a project's page: only that project)."""
     qs = Figure.objects.select_related(

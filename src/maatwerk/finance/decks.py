@@ -120,7 +120,7 @@ def price_paths(deck: PriceDeck, scenarios: list[str] | None = None) -> PricePat
                 value = getattr(p, f)
                 if value is not None:
                     prices[f][names.index(p.scenario), p.year - years[0]] = value
-    for f, arr in prices.items():  # fill gaps by holding the last known value (then the first, backwards)
+    for arr in prices.values():  # fill gaps by holding the last known value (then the first, backwards)
         for row in arr:
             mask = np.isnan(row)
             if mask.all():

@@ -53,6 +53,9 @@ class PricePoint(models.Model):
         ordering = ["deck", "scenario", "year"]
         constraints = [models.UniqueConstraint(fields=["deck", "scenario", "year"], name="price_unique_year")]
 
+    def __str__(self) -> str:
+        return f"{self.deck}: {self.scenario} {self.year}"
+
 
 class Technique(models.TextChoices):
     ELECTRIFICATION = "electrification", _("Elektrificatie")
@@ -177,6 +180,9 @@ class BusinessCase(VersionedModel, models.Model):
     class Meta:
         verbose_name = _("businesscase")
         verbose_name_plural = _("businesscases")
+
+    def __str__(self) -> str:
+        return f"Businesscase van {self.project}"
 
     def clean(self):
         errors = {}

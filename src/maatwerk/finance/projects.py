@@ -87,7 +87,7 @@ def update_project(project: Project, changes: dict, actor=None) -> Project:
         diff = {f: [_plain(getattr(fresh, f)), _plain(v)] for f, v in plain.items() if getattr(fresh, f) != v}
         if not diff:
             return fresh
-        for f, (_, new) in diff.items():
+        for f in diff:
             setattr(fresh, f, plain[f])
         try:
             fresh.full_clean(exclude=["trajectory", "decision_deck"])

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from django.db.models import QuerySet
+
 from maatwerk.core.forms import plain_int
+from maatwerk.core.roles import Actor
 from maatwerk.trajectories import permissions
 
 from .models import Project
@@ -10,11 +13,11 @@ class NotFound(LookupError):
     pass
 
 
-def visible_projects(user):
+def visible_projects(user: Actor) -> QuerySet[Project]:
     return Project.objects.filter(trajectory__in=permissions.visible_trajectories(user)).select_related("trajectory__company")
 
 
-def find_project(key: str, queryset=None) -> Project:
+def find_project(key: str, queryset: QuerySet[Project] | None = None) -> Project:
     """By id, exact name, or a case-insensitive prefix of the project or company name matching one project."""
     qs = queryset if queryset is not None else Project.objects.select_related("trajectory__company")
     key = key.strip()

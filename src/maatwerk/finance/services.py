@@ -3,7 +3,10 @@ and the instrument comparison. All arithmetic is in :mod:`maatwerk.engine`; this
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from django.db.models import FloatField
@@ -11,7 +14,11 @@ from django.db.models import FloatField
 from maatwerk.engine import finance, instruments, levy
 
 from .decks import price_paths
-from .models import PriceDeck, Project, capex_problem
+from .models import BusinessCase, PriceDeck, Project, capex_problem
+
+if TYPE_CHECKING:
+    from maatwerk.core.roles import Actor
+    from maatwerk.trajectories.models import Trajectory
 
 # Illustrative instrument parameters (not from a public source; labelled as such wherever shown).
 SDE_YEARS = 15
@@ -26,7 +33,7 @@ class Note(str):
 
     confidential: bool
 
-    def __new__(cls, text: str, confidential: bool = False):
+    def __new__(cls, text: str, confidential: bool = False) -> Note:
         note = super().__new__(cls, text)
         note.confidential = confidential
         return note
@@ -74,7 +81,7 @@ class Evaluation:
     def summary(self, confidential: bool) -> dict:
         """Plain values for the API and CLI; business-case figures only when ``confidential``."""
         p = self.project
-        out = {
+        out: dict[str, Any] = {
             "project": p.name,
             "company": p.trajectory.company.name,
             "regime": self.regime,
@@ -91,6 +98,7 @@ class Evaluation:
             "notes": [str(n) for n in self.notes_for(confidential)],
         }
         if confidential and self.has_business_case:
+            assert self.npv_eur is not None and self.irr is not None and self.funding_gap_eur is not None and self.payback_years is not None
             out.update(
                 {
                     "scenarios": list(self.scenarios),
@@ -109,14 +117,14 @@ class Evaluation:
         return out
 
 
-def _r(value):
+def _r(value: float | None) -> float | None:
     if value is None:
         return None
     value = float(value)
     return round(value, 2) if np.isfinite(value) else None
 
 
-def _finite(value) -> float | None:
+def _finite(value: float | np.ndarray | None) -> float | None:
     """``value`` as a float, or None when it is missing, NaN or infinite (an overflow)."""
     if value is None:
         return None
@@ -139,7 +147,7 @@ def _dpr_path_and_basis(project: Project, years: np.ndarray, regime: str) -> tup
         rf_target = levy.reduction_factor(project.target_year, regime)
         if np.isnan(rf_target):
             return None, ""
-        path = project.dispensation_rights_t * levy.reduction_factor(years, regime) / rf_target
+        path = np.asarray(project.dispensation_rights_t * levy.reduction_factor(years, regime) / rf_target)
         return path, f"ingevoerd bij het project: {project.dispensation_rights_t:,.0f} t in {project.target_year}, geschaald met de reductiefactor".replace(",", ".")
     from .levy_inputs import company_rights_path
 
@@ -201,7 +209,7 @@ def evaluate(
     return ev
 
 
-def stored_business_case_problem(bc) -> str | None:
+def stored_business_case_problem(bc: BusinessCase) -> str | None:
     """What makes a stored business case unusable for arithmetic, or None."""
     problem = capex_problem(bc.capex_schedule)
     if problem:
@@ -217,7 +225,7 @@ def stored_business_case_problem(bc) -> str | None:
 
 def _drop_uncomputable(ev: Evaluation) -> None:
     """Extreme (but valid) inputs can overflow: such results are "niet te berekenen", never inf or a 500."""
-    if ev.cashflows is not None and not all(np.isfinite(a).all() for a in (ev.cashflows, ev.npv_eur, ev.funding_gap_eur)):
+    if ev.cashflows is not None and not all(a is None or np.isfinite(a).all() for a in (ev.cashflows, ev.npv_eur, ev.funding_gap_eur)):
         ev.cashflows = ev.npv_eur = ev.irr = ev.funding_gap_eur = ev.payback_years = None
         ev.instruments = []
         for key in ("lifetime", "lifetime_discounted"):
@@ -259,7 +267,7 @@ def _public_figures(ev: Evaluation, project: Project, regime: str) -> None:
             additional = levy.additional_reduction_t(before, reduction, dpr)
             ev.additional_t = [float(v) for v in additional]
             target = min(project.target_year, 2030)
-            ev.additional_target_t = float(additional[list(path_years).index(target)]) if target in path_years else None
+            ev.additional_target_t = float(additional[path_years.tolist().index(target)]) if target in path_years else None
     ev.additional_target_t = _finite(ev.additional_target_t)
     if ev.additional_target_t is not None:
         ev.additional_basis = "berekend"
@@ -302,7 +310,7 @@ def additionality_by_regime(project: Project) -> list[dict]:
     return rows
 
 
-def _business_case(ev: Evaluation, bc, deck: PriceDeck, regime: str, price_scale: dict, capex_scale: float) -> None:
+def _business_case(ev: Evaluation, bc: BusinessCase, deck: PriceDeck, regime: str, price_scale: dict, capex_scale: float) -> None:
     project = ev.project
     paths = price_paths(deck)
     ev.scenarios = paths.scenarios
@@ -342,10 +350,10 @@ def _business_case(ev: Evaluation, bc, deck: PriceDeck, regime: str, price_scale
         ev.note(f"Businesscase niet door te rekenen op {deck}: {exc}.", confidential=True)
         return
     ev.cashflows = cf
-    ev.npv_eur = finance.npv(bc.hurdle_rate, cf)
-    ev.irr = finance.irr(cf)
-    ev.funding_gap_eur = finance.funding_gap(bc.hurdle_rate, cf)
-    ev.payback_years = finance.payback_period(cf)
+    ev.npv_eur = np.asarray(finance.npv(bc.hurdle_rate, cf))  # one value per price scenario
+    ev.irr = np.asarray(finance.irr(cf))
+    ev.funding_gap_eur = np.asarray(finance.funding_gap(bc.hurdle_rate, cf))
+    ev.payback_years = np.asarray(finance.payback_period(cf))
     support = ev.funding_gap_eur if project.support_max_eur is None else np.minimum(ev.funding_gap_eur, project.support_max_eur)
     if reduction:
         ev.per_tonne["lifetime"] = float(finance.support_per_lifetime_tonne(support[0], reduction, bc.lifetime_years))
@@ -353,8 +361,9 @@ def _business_case(ev: Evaluation, bc, deck: PriceDeck, regime: str, price_scale
         _instruments(ev, bc, prices, support, reduction, build)
 
 
-def _instruments(ev: Evaluation, bc, prices: dict, support: np.ndarray, tonnes: float, build: int) -> None:
+def _instruments(ev: Evaluation, bc: BusinessCase, prices: dict, support: np.ndarray, tonnes: float, build: int) -> None:
     """Lump sum, SDE++-style and CCfD for the same project; SDE/CCfD parameters illustrative."""
+    assert ev.npv_eur is not None and ev.funding_gap_eur is not None  # set by _business_case
     rate = bc.hurdle_rate
     ets = prices["ets_eur_per_t"]
     # Levelised cost per tonne without CO2 revenue = base amount (SDE++) and contract price (CCfD).
@@ -399,7 +408,7 @@ def sensitivity(project: Project, deck: PriceDeck | None = None, swing: float = 
     base = evaluate(project, deck)
     if base.funding_gap_eur is None:
         return []
-    rows = []
+    rows: list[dict] = []
     for label, key in SENSITIVITY_FACTORS:
         gaps = []
         for factor in (1 - swing, 1 + swing):
@@ -441,7 +450,7 @@ def _project_fields(values: dict) -> dict:
     return out
 
 
-def create_project(trajectory, *, name: str, description: str = "", techniques=(), actor=None) -> Project:
+def create_project(trajectory: Trajectory, *, name: str, description: str = "", techniques: Iterable[str] = (), actor: Actor = None) -> Project:
     """A new project under ``trajectory``: name, description and techniques (codes of
     :class:`~maatwerk.finance.models.Technique`, may be empty); its figures and business case are
     entered afterwards (the register of figures, the business-case form). A name already used in the
@@ -459,7 +468,7 @@ def create_project(trajectory, *, name: str, description: str = "", techniques=(
         return project
 
 
-def update_project(project: Project, changes: dict, *, expected_version: int, actor=None) -> Project:
+def update_project(project: Project, changes: dict, *, expected_version: int, actor: Actor = None) -> Project:
     """Change a project's name, description or techniques, based on its ``version`` (a stale edit is
     refused with ``StaleEdit``); the trajectory's history records what changed."""
     from django.core.exceptions import ValidationError
@@ -485,7 +494,7 @@ def update_project(project: Project, changes: dict, *, expected_version: int, ac
         return project
 
 
-def _today():
+def _today() -> dt.date:
     from django.utils import timezone
 
     return timezone.localdate()

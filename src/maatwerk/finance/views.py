@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from maatwerk.core.charts import Series, format_fraction_percent, format_money, grouped_bar_chart, line_chart, tornado_chart
 from maatwerk.core.labels import label
+from maatwerk.core.links import see_also
 from maatwerk.engine import levy
-from maatwerk.portal.links import see_also
 from maatwerk.trajectories import permissions
 
 from maatwerk.core.views import Refused, edit_page, handle_post

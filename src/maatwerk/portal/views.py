@@ -12,13 +12,13 @@ from django.utils import timezone
 from maatwerk.core import datacache
 from maatwerk.core.charts import Series, line_chart
 from maatwerk.core.exports import safe_cell
+from maatwerk.core.links import see_also
 from maatwerk.engine import workflow
 from maatwerk.registry.models import Company
 from maatwerk.registry.selectors import company_installations, history
 from maatwerk.trajectories.models import DocumentType
 
 from . import public
-from .links import see_also
 
 DATASETS = {
     "bedrijven": ("company", lambda: public.companies()),

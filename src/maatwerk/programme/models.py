@@ -18,9 +18,9 @@ MILESTONE_DATES = {"planned": "De geplande datum", "forecast": "De prognose", "a
 def milestone_date_problems(planned, forecast, actual, today=None) -> dict[str, str]:
     """Per date field what is wrong with it (Dutch, naming the field): outside the plausible planning
     range, or an actual date in the future. One rule for the form, the admin and the import."""
-    import datetime as dt
+    from django.utils import timezone
 
-    today = today or dt.date.today()
+    today = today or timezone.localdate()  # today where the programme is (TIME_ZONE), as core.dates
     problems = {}
     for name, value in (("planned", planned), ("forecast", forecast), ("actual", actual)):
         problem = planning_date_problem(value, MILESTONE_DATES[name])
@@ -118,6 +118,9 @@ class EmissionReport(models.Model):
         ordering = ["project", "year"]
         constraints = [models.UniqueConstraint(fields=["project", "year"], name="report_unique_year")]
 
+    def __str__(self) -> str:
+        return f"{self.project}: emissies {self.year}"
+
     def clean(self):
         if self.emissions_t is not None and self.emissions_t < 0:
             raise ValidationError({"emissions_t": _("Emissies kunnen niet negatief zijn.")})
@@ -136,6 +139,9 @@ class Consequence(models.Model):
         verbose_name = _("gevolg")
         verbose_name_plural = _("gevolgen")
         ordering = ["project", "date"]
+
+    def __str__(self) -> str:
+        return f"{self.project}: {self.get_kind_display()} ({self.date:%d-%m-%Y})"
 
 
 class OutlookAssumptions(VersionedModel, models.Model):
@@ -163,6 +169,9 @@ class OutlookAssumptions(VersionedModel, models.Model):
     class Meta:
         verbose_name = _("aannames vooruitblik")
         verbose_name_plural = _("aannames vooruitblik")
+
+    def __str__(self) -> str:
+        return f"Aannames vooruitblik (versie {self.version})"
 
     def clean(self):
         from maatwerk.engine import workflow

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from django.core.exceptions import ValidationError
@@ -55,7 +57,7 @@ class Totals:
     companies_by_phase: dict[str, list[str]] = field(default_factory=dict)
 
 
-def project_rows(as_of: dt.date | None = None, projects=None, year: int | None = None) -> list[ProjectRow]:
+def project_rows(as_of: dt.date | None = None, projects: Iterable[Project] | None = None, year: int | None = None) -> list[ProjectRow]:
     """Per project its phase and figures; with ``year``, reductions count only once the project is at
     target by then (its first year at target, else its target year)."""
     rows = []
@@ -66,7 +68,7 @@ def project_rows(as_of: dt.date | None = None, projects=None, year: int | None =
         figures = {f: getattr(p, f, None) for f in FIGURES if f != "additional_t"}
         # the published figure, else the levy computation per the decision's regime (the same rule as the outlook)
         low, high, basis = additional_range(p, None if p.additional_reduction_public_t is not None else additional_at_target(p))
-        figures["additional_t"] = None if low is None else (low + high) / 2
+        figures["additional_t"] = None if low is None or high is None else (low + high) / 2
         if year is not None and planned_first_year(p) > year:
             for f in ("co2_reduction_t", "additional_t", "nox_reduction_t", "nh3_reduction_t", "water_m3", "gas_m3"):
                 figures[f] = 0.0 if figures[f] is not None else None
@@ -74,7 +76,7 @@ def project_rows(as_of: dt.date | None = None, projects=None, year: int | None =
     return rows
 
 
-def totals(as_of: dt.date | None = None, projects=None, year: int | None = None) -> Totals:
+def totals(as_of: dt.date | None = None, projects: Iterable[Project] | None = None, year: int | None = None) -> Totals:
     """Sums over the projects per category; None figures count as unknown (not as zero) in ``unknown``."""
     rows = project_rows(as_of, projects, year)
     result = Totals(as_of, rows)
@@ -114,7 +116,8 @@ def conversion_rates(assumptions: OutlookAssumptions | None = None) -> list[Conv
     trajectories as (forward moves + 1) / (moves out + 2) (Laplace's rule, so small counts stay
     away from 0 and 1); trajectories still in the phase are censored, not counted. Overrides win."""
     assumptions = assumptions or OutlookAssumptions.current()
-    forward, exits = defaultdict(int), defaultdict(int)
+    forward: defaultdict[str, int] = defaultdict(int)
+    exits: defaultdict[str, int] = defaultdict(int)
     for t in Trajectory.objects.prefetch_related("events"):
         history = state_as_of(t).history
         for entry in history[1:]:
@@ -175,7 +178,9 @@ def _conversion_path(phase_index: int, realisation: int) -> range:
     return range(phase_index, realisation) if phase_index < realisation else range(0)
 
 
-def run_outlook(trials: int = 10_000, seed: int = 0, year: int = 2030, assumptions: OutlookAssumptions | None = None):
+def run_outlook(
+    trials: int = 10_000, seed: int = 0, year: int = 2030, assumptions: OutlookAssumptions | None = None
+) -> tuple[dict[str, Any], outlook.OutlookResult]:
     """The Monte Carlo outlook on the projects in the programme.
 
     The additional distribution (and the chance of 1,0 / 1,9 Mton) counts only the projects whose additional
@@ -207,7 +212,7 @@ def run_outlook(trials: int = 10_000, seed: int = 0, year: int = 2030, assumptio
     expected_known = float(expected.sum())
     unknown = [i for i, (_, _, basis) in enumerate(ranges) if basis == "unknown"]
 
-    def share(indices) -> float | None:
+    def share(indices: Iterable[int]) -> float | None:
         return float(sum(expected[i] for i in indices) / expected_known) if expected_known > 0 else None
 
     known = [i for i in range(len(rows)) if i not in unknown]
@@ -281,7 +286,7 @@ def run_outlook(trials: int = 10_000, seed: int = 0, year: int = 2030, assumptio
     return summary, result
 
 
-def _sensitivity(result, share: float | None) -> dict | None:
+def _sensitivity(result: outlook.OutlookResult, share: float | None) -> dict | None:
     """Off by default. With a share > 0: what the chance would be if that share of the unknown band were
     additional (the known distribution plus share × band, per trial). An assumption, never the headline."""
     if not share:
@@ -355,7 +360,7 @@ def planning_rows(today: dt.date | None = None, trajectories=None, tolerance_day
 def monitoring_rows(today: dt.date | None = None, tolerance_days: int = 90, tolerance_share: float = 0.05) -> list[MonitoringRow]:
     today = today or timezone.localdate()
     rows = planning_rows(today, tolerance_days=tolerance_days)
-    reports = defaultdict(dict)
+    reports: defaultdict[int, dict[int, float]] = defaultdict(dict)
     for r in EmissionReport.objects.all():
         reports[r.project_id][r.year] = r.emissions_t
     for p in Project.objects.filter(pk__in=list(reports)).select_related("trajectory__company"):

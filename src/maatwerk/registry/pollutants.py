@@ -328,7 +328,7 @@ def map_facilities(data: bytes, file_name: str) -> FacilityMappingReport:
                 problem = unit_problem(kg, ets.get((installation.pk, year)))
                 if problem:
                     raise ImportFileError(file_name, f"{facility.inspire_id} → {installation.eutl_id}, {year}: {problem}", line, "installation")
-        for line, facility, installation, company in plan:
+        for _line, facility, installation, company in plan:
             new = (installation.pk if installation else None, company.pk if company else None)
             if (facility.installation_id, facility.company_id) == new:
                 report.unchanged += 1

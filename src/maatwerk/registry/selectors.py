@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Max, Min, Sum
+from django.db.models import Count, F, Max, Min, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from .models import AVIATION_ACTIVITY_CODE, Company, EmissionRecord, Installation, LevyKind, Sector
@@ -181,7 +182,7 @@ def rank_emitters(
     ]
 
 
-def national_figures(year: int, country: str = "NL") -> list[tuple[Installation, int]]:
+def national_figures(year: int, country: str = "NL") -> list[tuple[Installation, int | None]]:
     """(installation, figure) of every installation outside the EU ETS with a figure for ``year``.
 
     Such installations are in neither the EUTL nor the NEa's list of ETS permits: a ranking on either
@@ -195,7 +196,7 @@ def national_figures(year: int, country: str = "NL") -> list[tuple[Installation,
     )
     figures = []
     for record in records:
-        record.installation.figure_source = record.source
+        record.installation.figure_source = record.source  # type: ignore[attr-defined]  # read by reconcile, like an annotation
         figures.append((record.installation, record.verified_emissions_t))
     return figures
 
@@ -208,7 +209,7 @@ class YearRow:
     installations_reporting: int
 
 
-def history(installations) -> list[YearRow]:
+def history(installations: Iterable[Installation] | QuerySet[Installation]) -> list[YearRow]:
     """Verified emissions and free allocation per year summed over ``installations`` (missing stays missing)."""
     qs = (
         EmissionRecord.objects.filter(installation__in=installations)
@@ -216,7 +217,7 @@ def history(installations) -> list[YearRow]:
         .annotate(ve=Sum("verified_emissions_t"), fa=Sum("free_allocation_t"))
         .order_by("year")
     )
-    reporting = defaultdict(int)
+    reporting: defaultdict[int, int] = defaultdict(int)
     for year in EmissionRecord.objects.filter(installation__in=installations, verified_emissions_t__isnull=False).values_list(
         "year", flat=True
     ):
@@ -224,7 +225,7 @@ def history(installations) -> list[YearRow]:
     return [YearRow(r["year"], r["ve"], r["fa"], reporting[r["year"]]) for r in qs]
 
 
-def company_installations(company: Company):
+def company_installations(company: Company) -> QuerySet[Installation]:
     """Installations of a company: those mapped to it directly, and those of its operators not mapped elsewhere."""
     from django.db.models import Q
 
@@ -233,5 +234,5 @@ def company_installations(company: Company):
     ).select_related("operator")
 
 
-def year_span():
+def year_span() -> dict[str, int | None]:
     return EmissionRecord.objects.aggregate(first=Min("year"), last=Max("year"))

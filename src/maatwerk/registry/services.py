@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from maatwerk.core.csvfiles import check_text
@@ -81,7 +82,7 @@ def import_eutl_files(
     reports = []
     with transaction.atomic():
         for file_name, digest, rows in parsed:
-            reports.append(store_rows(file_name, digest, rows, user, progress))
+            reports.append(store_rows(file_name, digest, rows, user or "", progress))  # user: checked by read_import_file
         if sum(r.counts.get("records_created", 0) for r in reports) >= ANALYZE_AFTER_RECORDS:
             refresh_planner_statistics()
     return reports
@@ -108,7 +109,7 @@ _OPERATOR_COLUMNS = ("country", "name", "registration_no")
 _NEW_INSTALLATION_COLUMNS = ("eutl_id", "operator_id", "import_run_id", *_INSTALLATION_FIELDS)
 
 
-def bulk_insert(model, columns: tuple[str, ...], values: list[tuple]) -> None:
+def bulk_insert(model: type[Model], columns: tuple[str, ...], values: list[tuple]) -> None:
     """Insert new rows of ``model`` (tuples of database values in ``columns``' order) inside the caller's
     transaction, the fastest way each database offers, without reading anything back.
 
@@ -146,7 +147,13 @@ def bulk_insert(model, columns: tuple[str, ...], values: list[tuple]) -> None:
 
 
 def store_rows(
-    file_name, digest, rows: list[InstallationRow], user, progress=None, kind="eutl", source=EUTL_SOURCE
+    file_name: str,
+    digest: str,
+    rows: list[InstallationRow],
+    user: str,
+    progress: Callable[[int], object] | None = None,
+    kind: str = "eutl",
+    source: str = EUTL_SOURCE,
 ) -> ImportReport:
     """Write parsed rows (inside the caller's transaction), touching only what differs.
 
@@ -171,7 +178,7 @@ def store_rows(
     counts["installations"] = len(rows)
     countries = {r.country for r in rows}
 
-    def operator_ids():
+    def operator_ids() -> dict[tuple[str, str], int]:
         return {
             (country, name): pk
             for pk, country, name in Operator.objects.filter(country__in=countries).values_list("pk", "country", "name")
@@ -222,16 +229,16 @@ def store_rows(
         inst_id = installation_id[row.eutl_id]
         for year, fig in row.years.items():
             old = old_records.get((inst_id, year))
-            values = (fig.verified_emissions_t, fig.free_allocation_t, fig.compliance_code)
+            figures = (fig.verified_emissions_t, fig.free_allocation_t, fig.compliance_code)
             if old is None:
-                new_records.append((inst_id, year, *values, source, run.pk))
-            elif old[1:] != values:
+                new_records.append((inst_id, year, *figures, source, run.pk))
+            elif old[1:] != figures:
                 changed_records.append(
                     EmissionRecord(
                         pk=old[0],
-                        verified_emissions_t=values[0],
-                        free_allocation_t=values[1],
-                        compliance_code=values[2],
+                        verified_emissions_t=figures[0],
+                        free_allocation_t=figures[1],
+                        compliance_code=figures[2],
                         source=source,
                         import_run=run,
                     )

@@ -1,10 +1,11 @@
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
-from maatwerk.accounts.models import Role, role_of
 from maatwerk.core.charts import Series, line_chart
 from maatwerk.core.cli import render as render_rows
 from maatwerk.core.exports import attachment
+from maatwerk.core.links import see_also
+from maatwerk.core.roles import Role, role_of
 
 from .forms import RankingForm
 from .models import Company, Installation, LevyKind, Sector
@@ -67,8 +68,6 @@ def _history_context(installations, title):
 
 
 def company_detail(request, slug):
-    from maatwerk.portal.links import see_also  # the portal builds on the registry, not the other way round
-
     company = get_object_or_404(Company, slug=slug)
     installations = list(company_installations(company).order_by("eutl_id"))
     return render(

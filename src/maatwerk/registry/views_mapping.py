@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from maatwerk.accounts.models import Role, role_of
+from maatwerk.core.roles import Role, role_of
 from maatwerk.core.views import Refused, handle_post
 
 from .forms_mapping import AssignForm, MappingFilterForm

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass
+from typing import Any
 
 from maatwerk.core.charts import bar_chart
 from maatwerk.engine import workflow
@@ -43,7 +44,7 @@ class Change:
     text: str
 
 
-def _in_window(entry, since: dt.date, as_of: dt.date) -> bool:
+def _in_window(entry: workflow.PhaseEntry, since: dt.date, as_of: dt.date) -> bool:
     day = entry.since or entry.not_after
     return day is not None and since < day <= as_of
 
@@ -89,7 +90,7 @@ def public_totals(as_of: dt.date | None = None) -> dict[str, dict]:
         for p in public.projects(as_of=as_of)
         if p["company_slug"] in companies
     ]
-    out = {}
+    out: dict[str, Any] = {}
     for code, label, _ in programme.CATEGORIES:
         members = [p for category, p, _ in rows if category == code]
         out[code] = {
@@ -150,7 +151,7 @@ def render_pdf(html: str, base_url: str) -> bytes:
 # --- parliamentary overviews --------------------------------------------------------------------
 
 
-def _programme_companies():
+def _programme_companies() -> list[Company]:
     """The companies the public record names (not those without potential)."""
     slugs = [c["slug"] for c in public.companies()]
     return list(Company.objects.filter(slug__in=slugs).order_by("name"))
@@ -162,20 +163,20 @@ def overview_emissions(first_year: int = 2013, last_year: int | None = None) -> 
     header = ["bedrijf", *map(str, years)]
     rows = []
     for company in _programme_companies():
-        per_year = {}
+        per_year: dict[int, int] = {}
         for year, value in EmissionRecord.objects.filter(installation__in=company_installations(company), verified_emissions_t__isnull=False).values_list("year", "verified_emissions_t"):
-            per_year[year] = per_year.get(year, 0) + value
+            per_year[year] = per_year.get(year, 0) + (value or 0)  # never None: filtered above
         rows.append([company.name, *(per_year.get(y) for y in years)])
     return header, rows
 
 
-def _per_project(fields: list[tuple[str, str]]):
+def _per_project(fields: list[tuple[str, str]]) -> tuple[list[str], list[list]]:
     header = ["bedrijf", "project", *(label for _, label in fields)]
     rows = [[p["company"], p["name"], *(p[f] for f, _ in fields)] for p in public.projects()]
     return header, rows
 
 
-def overview_nox():
+def overview_nox() -> tuple[list[str], list[list]]:
     """The agreed NOx reduction per project (as before), and per company and year the NOx and NH3 it emitted
     to air according to the EEA's industrial reporting (tonnes; 'vertrouwelijk' where the EEA withholds it).
 
@@ -198,20 +199,20 @@ def overview_nox():
     return header, [row for name in sorted(by_company) for row in by_company[name]]
 
 
-def overview_reductions():
+def overview_reductions() -> tuple[list[str], list[list]]:
     return _per_project(
         [("co2_reduction_t", "CO2-reductie (t/jr)"), ("additional_reduction_public_t", "additioneel (t/jr)"), ("nox_reduction_t", "NOx (t/jr)"),
          ("nh3_reduction_t", "NH3 (t/jr)"), ("water_m3", "zoetwater (m3/jr)"), ("gas_m3", "aardgas (m3/jr)"), ("target_year", "doeljaar")]
     )
 
 
-def overview_techniques():
+def overview_techniques() -> tuple[list[str], list[list]]:
     labels = dict(Technique.choices)
     header = ["bedrijf", "project", "technieken"]
     return header, [[p["company"], p["name"], ", ".join(str(labels.get(t, t)) for t in p["techniques"])] for p in public.projects()]
 
 
-def overview_dates():
+def overview_dates() -> tuple[list[str], list[list]]:
     phases = [p for p in workflow.PHASES if p.public or p.code == workflow.EXPLORATION]
     header = ["bedrijf", *(p.label for p in phases)]
     rows = []
@@ -224,7 +225,7 @@ def overview_dates():
     return header, rows
 
 
-def overview_support():
+def overview_support() -> tuple[list[str], list[list]]:
     return _per_project([("support_max_eur", "maximale steun (EUR)"), ("investment_eur", "investering (EUR)"), ("public_source", "bron")])
 
 

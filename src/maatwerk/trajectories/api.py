@@ -342,7 +342,7 @@ def _party_out(p) -> dict:
 
 
 def _programme(request, trajectory=None):
-    from maatwerk.accounts.models import Role, role_of
+    from maatwerk.core.roles import Role, role_of
 
     if trajectory is not None:
         return permissions.can_transition(request.user, trajectory)

@@ -29,7 +29,7 @@ import copy
 
 from django.db.models import DateTimeField, F, Max, OuterRef, Q, QuerySet, Subquery
 
-from maatwerk.accounts.models import Role, role_of
+from maatwerk.core.roles import Role, role_of
 
 from .models import (
     AMVI_DOCUMENT_TYPES,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
+
 from maatwerk.core.forms import plain_int
 
 from .models import Trajectory
@@ -11,7 +13,7 @@ class NotFound(LookupError):
     pass
 
 
-def find_trajectory(key: str, queryset=None) -> Trajectory:
+def find_trajectory(key: str, queryset: QuerySet[Trajectory] | None = None) -> Trajectory:
     """By id, slug or exact name; else a case-insensitive name prefix that matches exactly one company."""
     qs = (queryset if queryset is not None else Trajectory.objects.all()).select_related("company")
     key = key.strip()

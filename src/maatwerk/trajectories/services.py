@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -15,9 +16,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from maatwerk.accounts.models import Role, role_of
 from maatwerk.core import datacache, locking
 from maatwerk.core.dates import PartialDate, When, happened_date_error, partial_date_error
+from maatwerk.core.roles import Role, role_of
 from maatwerk.engine import workflow
 from maatwerk.registry.models import Company, Installation, Operator, Sector, unique_slug
 
@@ -329,8 +330,9 @@ def _transition(rec: Recording, to: str, when: When, *, note: str, source: str, 
         ])
     facts = replace(facts_as_of(trajectory), joint_conclusion_note=note, pause_reason=note, withdrawal_reason=note)  # the note of an exit is its reason
     covered, exception_doc = _excepted(workflow.check_transition(current.phase, to, facts), exceptions, trajectory)
-    payload = {"from": current.phase}
+    payload: dict[str, Any] = {"from": current.phase}
     if covered:
+        assert exceptions is not None and exception_doc is not None  # _excepted covers conditions only with both
         exception_event = rec.event(
             EventKind.GATE_EXCEPTION, when=when, note=exceptions.reason.strip(), source_document=exception_doc,
             source=exception_doc.title, payload={"from": current.phase, "to_phase": to, "conditions": covered, "document": exception_doc.pk},
@@ -502,18 +504,18 @@ def _company_fields(values: dict, company: Company | None) -> dict:
         if len(valid) != len(raw):
             errors["operators"] = "Rekeninghouders: geef de nummers (id's) van rekeninghouders uit het register."
         pks = list(dict.fromkeys(valid))
-        found = {o.pk: o for o in Operator.objects.select_related("company").filter(pk__in=pks)}
-        missing = [str(p) for p in pks if p not in found]
-        taken = [f"{found[p].name} hoort al bij {found[p].company}" for p in pks if p in found and found[p].company_id
-                 and (company is None or found[p].company_id != company.pk)]
+        operators = {o.pk: o for o in Operator.objects.select_related("company").filter(pk__in=pks)}
+        missing = [str(p) for p in pks if p not in operators]
+        taken = [f"{operators[p].name} hoort al bij {operators[p].company}" for p in pks if p in operators and operators[p].company_id
+                 and (company is None or operators[p].company_id != company.pk)]
         if missing:
             errors["operators"] = f"Rekeninghouders: {', '.join(missing)} bestaat niet."
         elif taken:
             errors["operators"] = f"Rekeninghouders: {'; '.join(taken)}; koppel om via Register › Koppelen als dat de bedoeling is."
-        out["operators"] = [found[p] for p in pks if p in found]
+        out["operators"] = [operators[p] for p in pks if p in operators]
     if errors:
         raise ValidationError(errors)
-    if "name" in out and Company.objects.filter(name__iexact=out["name"]).exclude(pk=company.pk if company else None).exists():
+    if "name" in out and Company.objects.filter(name__iexact=out["name"]).exclude(pk=company.pk if company else None).exists():  # type: ignore[misc]
         raise DuplicateName({"name": f"Naam: er is al een bedrijf '{out['name']}'."})
     return out
 
@@ -623,7 +625,7 @@ def update_company(trajectory: Trajectory, changes: dict, actor=None, expected_v
 
 #: the roles of a case file's parties, as party kinds (the State is a ministry: KGG, IenW)
 PARTY_ROLES = {"state": PartyKind.MINISTRY, "province": PartyKind.PROVINCE, "company": PartyKind.COMPANY, "other": PartyKind.OTHER}
-ROLE_OF_KIND = {PartyKind.MINISTRY: "state", PartyKind.PROVINCE: "province", PartyKind.COMPANY: "company"}
+ROLE_OF_KIND: dict[str, str] = {PartyKind.MINISTRY: "state", PartyKind.PROVINCE: "province", PartyKind.COMPANY: "company"}
 
 
 def party_role(party: Party) -> str:
@@ -737,6 +739,7 @@ def add_document(
     Everything is checked before the file is written; if anything fails afterwards (the database, a
     rollback of this block) the written file is removed again, so a refused upload leaves nothing."""
     checked = check_upload(file_name or "document", data) if data is not None else None
+    partial: PartialDate | None
     if isinstance(document_date, dt.date) and not isinstance(document_date, dt.datetime):
         implausible = happened_date_error(document_date, "Documentdatum")
         if implausible:
@@ -1045,7 +1048,7 @@ def board_of(visible_ids, as_of: dt.date | None = None, *, with_key: bool = Fals
     def compute():
         rows = board(for_derivation(), as_of)
         for row in rows:
-            row.trajectory._prefetched_objects_cache = {}  # keep the cached rows small
+            row.trajectory._prefetched_objects_cache = {}  # type: ignore[attr-defined]  # keep the cached rows small
         return rows
 
     wanted = set(visible_ids)

@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from maatwerk.core import datacache
+from maatwerk.core.links import see_also
 from maatwerk.core.views import Refused, handle_post
 from maatwerk.engine import workflow
-from maatwerk.portal.links import see_also
 
 from . import permissions, services
 from .forms import (
@@ -422,7 +422,7 @@ def _company_page(request, template_context):
 
 @login_required
 def company_new(request):
-    from maatwerk.accounts.models import Role, role_of
+    from maatwerk.core.roles import Role, role_of
 
     if role_of(request.user) != Role.PROGRAMME:
         raise PermissionDenied(COMPANY_REFUSAL)
