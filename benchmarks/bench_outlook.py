@@ -8,10 +8,10 @@ import time
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # one core, as the goal says
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-import numpy as np  # noqa: E402
+import numpy as np
 
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent.parent / "src"))
-from maatwerk.engine import outlook  # noqa: E402
+from maatwerk.engine import outlook
 
 
 def loop(p, planned, add, support, trials, seed, target=2030, delay_mean=1.0, sd=0.15):

@@ -11,7 +11,6 @@ import pytest
 
 from maatwerk.core.templatetags import maatwerk as f
 
-
 # --- money ---------------------------------------------------------------------------------------
 
 

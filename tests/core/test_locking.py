@@ -6,11 +6,10 @@ import threading
 import pytest
 from django.db import connection
 
+from maatwerk.accounts.models import Role
 from maatwerk.core.locking import StaleEdit, save_versioned
 from maatwerk.finance.models import BusinessCase, Project
 from maatwerk.programme.models import Milestone, OutlookAssumptions
-
-from maatwerk.accounts.models import Role
 
 from .. import factories
 from ..helpers import make_user

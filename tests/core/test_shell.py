@@ -7,7 +7,6 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
-
 from ..helpers import trajectory
 
 ROLES = ("nobody", "company_a", "company_b", "amvi", "province", "programme")

@@ -2,7 +2,6 @@ import pytest
 
 from maatwerk.finance.decks import import_deck
 
-
 YEARS = range(2024, 2061)
 
 

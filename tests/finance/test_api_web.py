@@ -5,7 +5,6 @@ from django.urls import reverse
 
 from maatwerk.finance.models import BusinessCase, Project
 
-
 API = "/api/v1"
 CONFIDENTIAL_KEYS = {"npv_eur", "irr", "funding_gap_eur", "instruments", "payback_years"}
 

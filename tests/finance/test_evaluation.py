@@ -7,9 +7,9 @@ import numpy_financial as npf
 import pytest
 from django.core.management import CommandError, call_command
 
+from maatwerk.engine import levy
 from maatwerk.finance.models import Project
 from maatwerk.finance.services import additional_at_target, evaluate, sensitivity
-from maatwerk.engine import levy
 
 from .. import factories
 

@@ -184,7 +184,7 @@ def test_refusals_name_the_field_and_write_nothing(stages):
         (dict(stage="disbursed", amount_eur=80e6), "amount_eur", "Uitbetaald zou dan EUR 80.000.000 zijn, meer dan de EUR 73.000.000"),
     ]
     for change, field, message in cases:
-        errors = _errors(lambda: services.record_budget_entry(**(base | change)))
+        errors = _errors(lambda change=change: services.record_budget_entry(**(base | change)))
         assert field in errors and message in " ".join(errors[field]), (change, errors)
     assert (BudgetEntry.objects.count(), Event.objects.count()) == before
     # within the commitment a disbursement is fine, and it shows in the history

@@ -15,7 +15,6 @@ from maatwerk.programme import services
 from maatwerk.programme.models import EmissionReport, Milestone, OutlookAssumptions
 from maatwerk.trajectories.services import state_as_of
 
-
 PHASES = {
     "ambition": {"eop_signed", "jloi_concept", "amvi_advice"},
     "jloi": {"jloi_signed"},

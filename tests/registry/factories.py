@@ -17,7 +17,7 @@ def header(years=YEARS) -> list[str]:
 
 def row(eutl_id="NL-1", holder="Holder A B.V.", name=None, activity="20", figures=None, years=YEARS) -> dict:
     figures = figures or {}
-    data = {c: "NA" for c in header(years)}
+    data = dict.fromkeys(header(years), "NA")
     data.update(
         {
             "id": eutl_id,

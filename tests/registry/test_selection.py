@@ -45,11 +45,11 @@ def test_grouping_and_aviation(small):
 
 def test_installation_mapping_overrides_the_account_holder(small, tmp_path):
     mapping = (
-        "company,sector,country,account_holder,installation\n"
-        "Steel Co,industry,NL,Steel B.V.,\n"
-        "Power Co,power,NL,Power B.V.,\n"
-        "Power Co,,NL,,NL-2\n"
-    ).encode()
+        b"company,sector,country,account_holder,installation\n"
+        b"Steel Co,industry,NL,Steel B.V.,\n"
+        b"Power Co,power,NL,Power B.V.,\n"
+        b"Power Co,,NL,,NL-2\n"
+    )
     report = load_company_mapping(mapping, "m.csv")
     assert report.companies_created == 2 and report.installations_mapped == 1
     ranking = rank_emitters(2022, "NL", by="company", top=None)

@@ -15,7 +15,6 @@ from maatwerk.programme import services as programme
 from maatwerk.registry.models import EmissionRecord
 from maatwerk.reporting import services
 
-
 AS_OF = dt.date(2025, 6, 30)
 
 

@@ -10,8 +10,8 @@ from maatwerk.registry.models import Company, Installation, Operator
 from maatwerk.trajectories import services
 from maatwerk.trajectories.models import Event, EventKind, Trajectory
 
-from ..html_forms import assert_error_next_to, assert_kept, read
 from ..helpers import make_user
+from ..html_forms import assert_error_next_to, assert_kept, read
 
 pytestmark = pytest.mark.django_db
 

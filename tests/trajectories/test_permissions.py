@@ -84,7 +84,7 @@ def test_file_download_is_permission_checked(users, client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     doc = services.add_document(trajectory("AnQore"), "business_case", "BC met bestand", "confidential", data=PDF, file_name="bc.pdf")
     # on record before the AMVI's advice (2025-06-23), so put to the committee (issue 12: only such documents)
-    Document.objects.filter(pk=doc.pk).update(uploaded_at=dt.datetime(2025, 5, 8, 12, tzinfo=dt.timezone.utc))
+    Document.objects.filter(pk=doc.pk).update(uploaded_at=dt.datetime(2025, 5, 8, 12, tzinfo=dt.UTC))
     url = reverse("trajectories:download", args=[doc.pk])
     assert client.get(url).status_code == 302
     for who, status in [("company_b", 404), ("province", 404), ("nobody", 404), ("company_a", 200), ("amvi", 200), ("programme", 200)]:

@@ -1,9 +1,9 @@
 """Issue 12 (security), M12: the upload limit holds before the body is read, and files are checked in chunks."""
 
 import io
+from wsgiref.util import is_hop_by_hop
 
 import pytest
-from wsgiref.util import is_hop_by_hop
 from django.urls import reverse
 
 from maatwerk.trajectories import services, uploads

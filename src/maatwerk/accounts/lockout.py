@@ -7,10 +7,9 @@ handler scales the per-username count so that each parameter has its own limit: 
 ``[["username", "ip_address"], "username"]`` it reports ``max(pair, username * L // U)`` where L is
 ``AXES_FAILURE_LIMIT`` and U the per-user limit; that reaches L exactly when pair >= L or username >= U."""
 
+from axes.handlers.database import AxesDatabaseHandler
 from django.conf import settings
 from django.db.models import Sum
-
-from axes.handlers.database import AxesDatabaseHandler
 
 
 class PerUserLimitHandler(AxesDatabaseHandler):

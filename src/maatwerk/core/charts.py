@@ -113,7 +113,7 @@ nice_ceiling = nice_step  # the old name
 
 def step_decimals(step: float) -> int:
     """Decimals needed to write multiples of ``step`` exactly (0.25 → 2, 0.2 → 1, 5 → 0)."""
-    for decimals in range(0, 7):
+    for decimals in range(7):
         if abs(round(step * 10**decimals) - step * 10**decimals) < 1e-9:
             return decimals
     return 6
@@ -443,8 +443,10 @@ def stacked_bar_chart(
             xr = left + plot_w * reference / v_max
             parts.append(f'<line class="reference" x1="{xr:.1f}" x2="{xr:.1f}" y1="{yy + 12}" y2="{yy + 15 + bar_h + 3}" stroke="{TEXT}" stroke-width="1.5" stroke-dasharray="3 2"/>')
     parts.append(f'<line x1="{left}" x2="{left}" y1="{top}" y2="{top + len(labels) * row_h}" stroke="{TEXT}"/>')
-    entries = [(s.label, lambda sx, sy, c=PALETTE[idx % len(PALETTE)]: f'<rect x="{sx + 6}" y="{sy - 5:.1f}" width="14" height="10" fill="{c}"/>')
-               for idx, s in enumerate(series)]
+    def swatch(colour: str):
+        return lambda sx, sy: f'<rect x="{sx + 6}" y="{sy - 5:.1f}" width="14" height="10" fill="{colour}"/>'
+
+    entries = [(s.label, swatch(PALETTE[idx % len(PALETTE)])) for idx, s in enumerate(series)]
     if reference is not None:
         entries.append((reference_label or fmt(reference), lambda sx, sy: f'<line x1="{sx + 13}" x2="{sx + 13}" y1="{sy - 7:.1f}" y2="{sy + 7:.1f}" stroke="{TEXT}" stroke-width="1.5" stroke-dasharray="3 2"/>'))
     _legend(parts, entries, legend_top)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 
 from maatwerk.core.exports import safe_cell, safe_row

@@ -65,8 +65,8 @@ import re  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 
 from maatwerk.core.templatetags.maatwerk import MONTHS, datum  # noqa: E402
+from maatwerk.engine.periods import DAY, MONTH, YEAR  # noqa: E402
 
-DAY, MONTH, YEAR = "day", "month", "year"
 PARTIAL_DATE_HELP = "JJJJ-MM-DD (een dag), JJJJ-MM (een maand) of JJJJ (een jaar)"
 _PARTIAL = re.compile(r"\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\s*")
 
@@ -167,14 +167,6 @@ def partial_date_error(value, label: str, *, today: dt.date | None = None) -> tu
     if parsed.earliest > today:
         return None, f"{label}: {parsed.iso()} ligt in de toekomst (na vandaag, {datum_kort(today)})."
     return parsed, None
-
-
-def parse_partial_date(value, label: str) -> PartialDate | None:
-    """Like :func:`partial_date_error`, raising a ValidationError with the message instead."""
-    parsed, error = partial_date_error(value, label)
-    if error:
-        raise ValidationError(error, code="invalid_date")
-    return parsed
 
 
 #: the field names of a :class:`When` with their Dutch labels (used in every message)
@@ -287,7 +279,7 @@ class When:
 
 import re  # noqa: E402
 
-from maatwerk.engine.periods import DAY, MONTH, MONTHS_NL, PRECISIONS, YEAR, describe, iso, period_end  # noqa: E402,F401
+from maatwerk.engine.periods import MONTHS_NL, PRECISIONS, describe, iso, period_end  # noqa: E402,F401
 
 _ISO_PARTIAL = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 _DUTCH_DAY = re.compile(r"([0-9]{1,2})-([0-9]{1,2})-([0-9]{4})")

@@ -8,7 +8,8 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 
 from maatwerk.core.forms import DateInput, DutchDecimalField, StyledForm
-from maatwerk.core.templatetags.maatwerk import datum_kort, figure as figure_text
+from maatwerk.core.templatetags.maatwerk import datum_kort
+from maatwerk.core.templatetags.maatwerk import figure as figure_text
 from maatwerk.trajectories import permissions as trajectory_permissions
 from maatwerk.trajectories.models import Confidentiality
 

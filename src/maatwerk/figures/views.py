@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from maatwerk.core.forms import plain_int
+from maatwerk.core.links import see_also
 from maatwerk.core.views import Refused, handle_post
 from maatwerk.finance.models import Project
-from maatwerk.core.links import see_also
 from maatwerk.registry.models import Company
 from maatwerk.trajectories import permissions as trajectory_permissions
 from maatwerk.trajectories.forms import AsOfForm

@@ -79,7 +79,7 @@ def update_project(project: Project, changes: dict, actor=None) -> Project:
     (:data:`COMMITMENT_FIELDS`, from the register). An event lists what changed; nothing changes: no event."""
     unknown = set(changes) - set(DESCRIPTION_FIELDS) - set(COMMITMENT_FIELDS)
     if unknown:
-        raise ValidationError({f: "Onbekend veld van een project." for f in sorted(unknown)})
+        raise ValidationError(dict.fromkeys(sorted(unknown), "Onbekend veld van een project."))
     plain = _checked({k: v for k, v in changes.items() if k in DESCRIPTION_FIELDS})
     plain |= {k: v for k, v in changes.items() if k in COMMITMENT_FIELDS}
     with recording(project.trajectory, actor) as rec:
@@ -123,7 +123,7 @@ def set_evaluation_inputs(project: Project, changes: dict, actor=None) -> Projec
     """Change the project's inputs of the evaluation (:data:`EVALUATION_FIELDS`); an event lists which."""
     unknown = set(changes) - set(EVALUATION_FIELDS)
     if unknown:
-        raise ValidationError({f: "Onbekend invoerveld van de beoordeling." for f in sorted(unknown)})
+        raise ValidationError(dict.fromkeys(sorted(unknown), "Onbekend invoerveld van de beoordeling."))
     with recording(project.trajectory, actor) as rec:
         fresh = Project.objects.select_for_update().get(pk=project.pk)
         diff = [f for f, v in changes.items() if getattr(fresh, f) != v]

@@ -479,7 +479,7 @@ def update_project(project: Project, changes: dict, *, expected_version: int, ac
 
     unknown = set(changes) - {"name", "description", "techniques"}
     if unknown:
-        raise ValidationError({f: "Dit veld wijzigt u met het projectformulier of de PATCH van het project." for f in sorted(unknown)})
+        raise ValidationError(dict.fromkeys(sorted(unknown), "Dit veld wijzigt u met het projectformulier of de PATCH van het project."))
     fields = _project_fields(changes)
     with trajectories.recording(project.trajectory, actor) as rec:
         if "name" in fields and Project.objects.filter(trajectory=rec.trajectory, name__iexact=fields["name"]).exclude(pk=project.pk).exists():

@@ -7,10 +7,9 @@ from django.urls import reverse
 from maatwerk.core.charts import Series, format_fraction_percent, format_money, grouped_bar_chart, line_chart, tornado_chart
 from maatwerk.core.labels import label
 from maatwerk.core.links import see_also
+from maatwerk.core.views import Refused, edit_page, handle_post
 from maatwerk.engine import levy
 from maatwerk.trajectories import permissions
-
-from maatwerk.core.views import Refused, edit_page, handle_post
 
 from .decks import find_deck
 from .forms import BusinessCaseForm, NewProjectForm, ProjectForm

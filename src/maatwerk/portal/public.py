@@ -19,6 +19,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from maatwerk.engine import workflow
 from maatwerk.finance.models import Project
 from maatwerk.trajectories.models import Confidentiality, Document, Trajectory
@@ -188,7 +190,7 @@ def support_by_company(as_of: dt.date | None = None) -> list[dict]:
     (an entry with an internal source changes nothing here). Sources are those documents' titles."""
     from maatwerk.programme import selectors
 
-    day = as_of or dt.date.today()
+    day = as_of or timezone.localdate()
     rows = selectors.support_by_company(day, audience="public", exclude_trajectories=unnamed_trajectory_ids(day))
     return [{**{f: r[f] for f in SUPPORT_FIELDS if f in r}, "company": r["company"].name, "company_slug": r["company"].slug} for r in rows]
 
@@ -198,7 +200,7 @@ def budget_use(as_of: dt.date | None = None) -> list[dict]:
     (each project once, see :func:`maatwerk.programme.selectors.budget_stages`), without project names."""
     from maatwerk.programme import selectors
 
-    day = as_of or dt.date.today()
+    day = as_of or timezone.localdate()
     stages = selectors.budget_stages(day, audience="public", exclude_trajectories=unnamed_trajectory_ids(day))
     keys = ("budget", "reference", "reserved_eur", "committed_eur", "disbursed_eur", "claimed_eur", "free_eur", "share")
     return [{k: row[k] for k in keys} for row in stages.rows]

@@ -3,12 +3,18 @@ import json
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from maatwerk.core.forms import DateInput, DutchDecimalField, DutchPercentField, PartialDateField, StyledForm, dutch_number_classes
+from maatwerk.core.forms import (
+    DateInput,
+    DutchDecimalField,
+    DutchPercentField,
+    PartialDateField,
+    StyledForm,
+    dutch_number_classes,
+)
 from maatwerk.core.locking import VersionedModelForm
 from maatwerk.engine import workflow
 
 from .models import EXPECTABLE_PHASES, BudgetStage, Milestone, MilestoneKind, OutlookAssumptions
-
 
 #: the phases whose chance of reaching the next phase can be set by hand
 OVERRIDABLE = workflow.MAIN_LINE[:6]

@@ -116,7 +116,7 @@ def project_support(as_of: dt.date | None = None, *, audience: str = "internal",
     projects of ``exclude_trajectories``, e.g. companies that may not be named in public)."""
     entries = current_entries(as_of, audience=audience, projects=projects, exclude_trajectories=exclude_trajectories)
     out = []
-    for project_id, items in entries.items():
+    for items in entries.values():
         stated = {stage: sum(e.amount_eur for e in items if e.stage == stage) for stage in BudgetStage.values}
         counted = budget_rule.counted(stated[BudgetStage.RESERVED], stated[BudgetStage.COMMITTED], stated[BudgetStage.DISBURSED])
         out.append(ProjectSupport(items[0].project, items, stated, counted))

@@ -16,13 +16,19 @@ from maatwerk.engine import monitoring, outlook, periods, workflow
 from maatwerk.finance.bounds import EUROS, number_problem, planning_date_problem
 from maatwerk.finance.models import Project
 from maatwerk.finance.services import additional_at_target
-from maatwerk.trajectories.models import Trajectory
+from maatwerk.registry.models import Company
+from maatwerk.trajectories.models import DatePrecision, Trajectory
 from maatwerk.trajectories.services import state_as_of
 
-from maatwerk.trajectories.models import DatePrecision
-
 from .models import (
-    EXPECTABLE_PHASES, MILESTONE_DATES, BudgetEntry, BudgetStage, EmissionReport, Milestone, MilestoneKind, OutlookAssumptions,
+    EXPECTABLE_PHASES,
+    MILESTONE_DATES,
+    BudgetEntry,
+    BudgetStage,
+    EmissionReport,
+    Milestone,
+    MilestoneKind,
+    OutlookAssumptions,
     PhaseExpectation,
 )
 
@@ -311,8 +317,10 @@ class MonitoringRow:
     trajectory: Trajectory | None = None
 
     @property
-    def company(self):
-        return (self.trajectory or self.project.trajectory).company
+    def company(self) -> Company:
+        trajectory = self.trajectory or (self.project.trajectory if self.project is not None else None)
+        assert trajectory is not None, "a monitoring row is about a project or a trajectory"
+        return trajectory.company
 
     @property
     def subject(self) -> str:

@@ -9,11 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from maatwerk.accounts.models import Role, role_of
-from maatwerk.core.charts import Series, bar_chart, format_decimal, format_percent, histogram_bins, stacked_bar_chart
 from maatwerk.core import datacache
+from maatwerk.core.charts import Series, bar_chart, format_decimal, format_percent, histogram_bins, stacked_bar_chart
 from maatwerk.core.exports import safe_row
-from maatwerk.core.forms import plain_int
-from maatwerk.core.forms import error_summary
+from maatwerk.core.forms import error_summary, plain_int
 from maatwerk.core.views import Refused, edit_page, handle_post
 from maatwerk.engine import monitoring
 from maatwerk.engine.periods import iso

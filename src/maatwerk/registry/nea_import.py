@@ -8,7 +8,6 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-
 from .models import ImportRun, NeaEmission, NeaPermit
 from .nea import NeaFile, parse_nea
 from .reconcile import PermitMatch, match_permits

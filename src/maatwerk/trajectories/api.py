@@ -7,7 +7,6 @@ from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.responses import Status
-from pydantic import field_validator
 
 from maatwerk.core import datacache
 from maatwerk.core.dates import When

@@ -585,7 +585,7 @@ def update_company(trajectory: Trajectory, changes: dict, actor=None, expected_v
     stays. Based on the trajectory's ``version``; an EDIT event lists what changed; None if nothing did."""
     unknown = set(changes) - set(COMPANY_FIELDS)
     if unknown:
-        raise ValidationError({f: "Onbekend veld van een bedrijf." for f in sorted(unknown)})
+        raise ValidationError(dict.fromkeys(sorted(unknown), "Onbekend veld van een bedrijf."))
     with recording(trajectory, actor, expected_version) as rec:
         company = rec.trajectory.company
         fields = _company_fields(changes, company)
@@ -1015,7 +1015,7 @@ def record_event(
                                                        "laat het leeg als de dag niet openbaar is."})
     unknown = set(fields) - {"feasibility", "cost_effectiveness", "ambition", "summary", "source"}
     if unknown:
-        raise ValidationError({f: "Onbekend veld van een AMVI-advies." for f in sorted(unknown)})
+        raise ValidationError(dict.fromkeys(sorted(unknown), "Onbekend veld van een AMVI-advies."))
     if note and not fields.get("summary"):
         fields["summary"] = note
     advice_row = record_amvi_advice(trajectory, actor=actor, items=items, when=when, source_document=source_document,

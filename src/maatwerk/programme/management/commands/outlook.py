@@ -5,7 +5,6 @@ from django.core.management.base import BaseCommand, CommandError
 from maatwerk.core.cli import render
 from maatwerk.programme.services import run_outlook
 
-
 SHARES = (
     ("published", "uit gepubliceerde cijfers"),
     ("levy", "berekend uit de heffing"),
