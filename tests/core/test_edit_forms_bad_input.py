@@ -73,7 +73,7 @@ CASES = [
     ("case", "capex_schedule", '{"2027": 5}', "niet-lege lijst"),
     ("case", "capex_schedule", "[]", "niet-lege lijst"),
     ("case", "capex_schedule", '[100, "veel"]', "niet-lege lijst"),
-    ("milestone", "planned", "2027-13-45", "geldige datum"),
+    ("milestone", "planned", "2027-13-45", "maand 13 bestaat niet"),
     ("milestone", "planned", None, "verplicht"),
     ("milestone", "actual", FUTURE, "niet in de toekomst"),
     ("milestone", "forecast", "1899-01-01", "buiten 01-01-2000"),

@@ -207,7 +207,8 @@ def test_api_patch_answers_200_409_422_403(users, client):
 def test_admin_refuses_a_stale_edit(world, admin_client):
     milestone = Milestone.objects.first()
     url = f"/admin/programme/milestone/{milestone.pk}/change/"
-    form = {"project": milestone.project_id, "kind": milestone.kind, "planned": milestone.planned.isoformat(), "note": "eerste",
+    form = {"project": milestone.project_id, "kind": milestone.kind, "planned": milestone.planned.isoformat(),
+            "planned_precision": milestone.planned_precision, "forecast_precision": milestone.forecast_precision, "note": "eerste",
             "source": "", "version": milestone.version}
     assert admin_client.post(url, form).status_code == 302
     stale = admin_client.post(url, form | {"note": "tweede"})
