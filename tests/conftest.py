@@ -41,12 +41,42 @@ def _fresh_cache():
     yield
 
 
+# The demo as loaded once per test session: load_demo goes through the case-file import and every
+# service (seconds), so after its first run each test gets the same rows back from this snapshot.
+_DEMO_SNAPSHOT: dict[str, list] = {}
+
+
+def _snapshot_models():
+    from django.apps import apps
+
+    skip = {"contenttypes.contenttype", "auth.permission", "sessions.session"}  # made by migrate, the same in every test
+    return [m for m in apps.get_models() if m._meta.label_lower not in skip and m._meta.managed and not m._meta.proxy]
+
+
 @pytest.fixture
 def demo(db):
-    """The demo data of every app (registry, trajectories, projects, programme, users)."""
-    from django.core.management import call_command
+    """The demo data of every app (registry, trajectories, projects, programme, users).
 
-    call_command("load_demo", stdout=open(os.devnull, "w"))
+    The first test of a session runs ``load_demo`` (the front door); later tests restore the rows it
+    wrote from a snapshot, raw like ``loaddata``, and reset the id sequences."""
+    from django.core import serializers
+    from django.core.management import call_command
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    models = _snapshot_models()
+    key = connection.vendor
+    if key not in _DEMO_SNAPSHOT:
+        call_command("load_demo", stdout=open(os.devnull, "w"))
+        _DEMO_SNAPSHOT[key] = serializers.serialize("python", [o for m in models for o in m._base_manager.order_by("pk")])
+        return
+    for obj in serializers.deserialize("python", _DEMO_SNAPSHOT[key]):
+        obj.save()
+    statements = connection.ops.sequence_reset_sql(no_style(), models)
+    if statements:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
 
 
 @pytest.fixture

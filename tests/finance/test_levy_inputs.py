@@ -118,7 +118,7 @@ def test_anqore_additionality_is_the_published_figure_not_a_computation(demo):
     assert p.dispensation_rights_t is None  # the back-solved 273 kt is gone
     ev = evaluate(p)
     assert ev.additional_basis == "gepubliceerd" and ev.additional_target_t == 101_000
-    assert "seed 000" in ev.additional_source or "JLoI" in ev.additional_source
+    assert "Joint Letter of Intent" in ev.additional_source  # the public source of the figure, never an internal file
     rows = {r["regime"]: r for r in additionality_by_regime(p)}
     assert rows["2023"]["decision"] and rows["2023"]["published_t"] == 101_000 and rows["2023"]["computed_t"] is None
     assert rows["2021"]["published_t"] is None and rows["2021"]["computed_t"] is None
