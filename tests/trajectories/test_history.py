@@ -43,8 +43,10 @@ def test_undated_events_are_not_given_an_invented_date(demo):
     tata = trajectory("Tata Steel Nederland")
     state = services.state_as_of(tata, D("2023-01-01"))
     assert state.phase == "eop_signed" and state.since is None  # EoP in 2021, day unknown
-    # The concept JLoI is only known to precede the JLoI of 29 Sep 2025: not yet counted before then.
-    assert services.state_as_of(tata, D("2025-09-28")).phase == "eop_signed"
+    # The concept JLoI and the AMVI advice are only known to come before the JLoI of 29 Sep 2025
+    # ("before": at the latest the day before): not counted before 28 September.
+    assert services.state_as_of(tata, D("2025-09-27")).phase == "eop_signed"
+    assert services.state_as_of(tata, D("2025-09-28")).phase == "amvi_advice"
     assert services.state_as_of(tata, D("2025-09-29")).phase == "jloi_signed"
     assert not Event.objects.filter(trajectory=tata, effective_date=None, not_after=None, kind="transition").exists()
 
