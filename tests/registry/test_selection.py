@@ -112,7 +112,7 @@ def test_load_demo_is_idempotent_and_offline(settings):
     record = EmissionRecord.objects.get(installation__eutl_id="NL-144", year=2022)
     assert record.verified_emissions_t == 5822618  # EUTL, installations-NL.csv, VerifiedEmissions_2022
     assert record.source.startswith("European Commission, EU Transaction Log")
-    assert tata.trajectory.admission_kind and tata.trajectory.admission_reason  # admitted with a recorded reason (case file)
+    assert tata.trajectory.admission_kind == "top20"  # admitted as one of the top-20, from its case file
     call_command("load_demo")
     assert (Company.objects.count(), Installation.objects.count(), EmissionRecord.objects.count()) == counts
     extensions = set(Company.objects.exclude(extension_reason="").values_list("name", flat=True))
