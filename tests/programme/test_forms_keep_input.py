@@ -17,7 +17,7 @@ def test_milestone_form_keeps_input(users, client):
     assert response.status_code == 422
     page = read(response)
     assert_kept(page, "bewerken", {**typed, "planned": "2027-13-45"})
-    assert_error_next_to(page, "id_planned", "geldige datum")
+    assert_error_next_to(page, "id_planned", "maand 13 bestaat niet")
 
 
 def test_milestone_dates_are_shown_in_iso(users, client):
