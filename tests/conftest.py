@@ -62,7 +62,7 @@ def demo(db):
     from django.core import serializers
     from django.core.management import call_command
     from django.core.management.color import no_style
-    from django.db import connection
+    from django.db import connection, transaction
 
     models = _snapshot_models()
     key = connection.vendor
@@ -70,8 +70,9 @@ def demo(db):
         call_command("load_demo", stdout=open(os.devnull, "w"))
         _DEMO_SNAPSHOT[key] = serializers.serialize("python", [o for m in models for o in m._base_manager.order_by("pk")])
         return
-    for obj in serializers.deserialize("python", _DEMO_SNAPSHOT[key]):
-        obj.save()
+    with transaction.atomic():  # foreign keys are checked at the end, whatever order the rows come in
+        for obj in serializers.deserialize("python", _DEMO_SNAPSHOT[key]):
+            obj.save()
     statements = connection.ops.sequence_reset_sql(no_style(), models)
     if statements:
         with connection.cursor() as cursor:
