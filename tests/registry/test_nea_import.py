@@ -17,7 +17,7 @@ from maatwerk.registry.services import import_eutl_files
 
 from ..conftest import eutl_file, nea_file
 
-pytestmark = pytest.mark.nea
+pytestmark = [pytest.mark.nea, pytest.mark.django_db]  # django_db: the test database exists even when this module runs alone
 
 
 @pytest.fixture(scope="module")
