@@ -226,8 +226,10 @@ def record_figure(
 
 
 def _locked_figure(figure: Figure) -> tuple[Trajectory, Figure]:
+    # FOR UPDATE OF the figure's own row: PostgreSQL refuses to lock the nullable side of the outer
+    # join to its project
     trajectory = _lock_trajectory(figure.company_id)
-    return trajectory, Figure.objects.select_for_update().select_related("source", "project", "company").get(pk=figure.pk)
+    return trajectory, Figure.objects.select_for_update(of=("self",)).select_related("source", "project", "company").get(pk=figure.pk)
 
 
 def _sync(target: Figure, fresh: Figure) -> Figure:
