@@ -69,17 +69,25 @@ types: install
 	@echo "== mypy =="
 	PYTHONPATH=src $(BIN)/mypy
 
-# The complete suite, as CI runs it: the checks, then every test on SQLite and on PostgreSQL.
+# The complete suite, as CI runs it: the checks, then every test on SQLite and on PostgreSQL. The two
+# runs go side by side (a machine has two cores or more; each run has its own var/ directory) and their
+# output is printed one after the other when both are done.
+TEST_DIR := var/test
 test: install
 	@start=$$(date +%s); \
 	$(MAKE) --no-print-directory check || exit 1; \
-	suite=$$(date +%s); \
-	$(MAKE) --no-print-directory test-sqlite; status=$$?; \
-	sqlite=$$(date +%s); \
-	if [ $$status = 0 ]; then $(MAKE) --no-print-directory test-postgres; status=$$?; fi; \
-	end=$$(date +%s); \
-	echo "== time: test suite $$((end - suite)) s (SQLite $$((sqlite - suite)) s, PostgreSQL $$((end - sqlite)) s), checks $$((suite - start)) s =="; \
-	exit $$status
+	suite=$$(date +%s); rm -rf $(TEST_DIR); mkdir -p $(TEST_DIR); \
+	echo "== test suites on SQLite and PostgreSQL, side by side (output follows when both are done) =="; \
+	for db in sqlite postgres; do \
+		( MAATWERK_VAR_DIR=$(CURDIR)/$(TEST_DIR)/$$db $(MAKE) --no-print-directory test-$$db > $(TEST_DIR)/$$db.log 2>&1; \
+		  echo $$? > $(TEST_DIR)/$$db.status; date +%s > $(TEST_DIR)/$$db.end ) & \
+	done; \
+	wait; \
+	cat $(TEST_DIR)/sqlite.log $(TEST_DIR)/postgres.log; \
+	s1=$$(cat $(TEST_DIR)/sqlite.status); s2=$$(cat $(TEST_DIR)/postgres.status); \
+	echo "== time: test suites $$(( $$(date +%s) - suite )) s side by side (SQLite $$(( $$(cat $(TEST_DIR)/sqlite.end) - suite )) s, PostgreSQL $$(( $$(cat $(TEST_DIR)/postgres.end) - suite )) s), checks $$((suite - start)) s =="; \
+	echo "== SQLite: $$(if [ $$s1 = 0 ]; then echo passed; else echo FAILED; fi); PostgreSQL: $$(if [ $$s2 = 0 ]; then echo passed or skipped; else echo FAILED; fi) =="; \
+	[ $$s1 = 0 ] && [ $$s2 = 0 ]
 
 # The inner loop: the suite on SQLite without the browser (e2e), fuzz and load tests.
 test-fast: install
@@ -94,8 +102,8 @@ test-sqlite: install
 
 test-postgres: install
 	@if $(BIN)/python -c "import psycopg; psycopg.connect('host=127.0.0.1 port=5432 user=postgres dbname=postgres', connect_timeout=3).close()" 2>/dev/null; then \
-		echo "== test suite on PostgreSQL (127.0.0.1:5432) =="; \
-		DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS); \
+		echo "== test suite on PostgreSQL (127.0.0.1:5432); the every-page browser walk ran on SQLite =="; \
+		DATABASE_URL=$(PG_URL) $(BIN)/pytest --deselect tests/e2e/test_every_page.py $(PYTEST_ARGS); \
 	else \
 		echo "PostgreSQL is not reachable at 127.0.0.1:5432 (user postgres): the PostgreSQL run is SKIPPED."; \
 	fi

@@ -50,7 +50,28 @@ def _snapshot_models():
     from django.apps import apps
 
     skip = {"contenttypes.contenttype", "auth.permission", "sessions.session"}  # made by migrate, the same in every test
-    return [m for m in apps.get_models() if m._meta.label_lower not in skip and m._meta.managed and not m._meta.proxy]
+    # many-to-many tables too (auto-created through models): the rows are copied table by table
+    return [m for m in apps.get_models(include_auto_created=True)
+            if m._meta.label_lower not in skip and m._meta.managed and not m._meta.proxy]
+
+
+def _restore(snapshot) -> None:
+    """Insert the snapshot's rows as they were, table by table, in few statements: raw (no field's
+    ``pre_save``, so timestamps keep their values; no model's ``save``), inside one transaction, so
+    foreign keys are checked at its end whatever order the tables come in."""
+    import copy
+
+    from django.db import connection, transaction
+
+    with transaction.atomic():
+        for model, rows in snapshot:
+            existing = model._base_manager.all()
+            if existing.exists():  # a row that migrate made (the data generation): the snapshot's copy replaces it
+                existing.filter(pk__in=[r.pk for r in rows])._raw_delete(existing.db)
+            fields = list(model._meta.local_concrete_fields)
+            size = connection.ops.bulk_batch_size(fields, rows) or len(rows)
+            for i in range(0, len(rows), size):
+                model._base_manager._insert([copy.copy(r) for r in rows[i:i + size]], fields=fields, raw=True)
 
 
 @pytest.fixture
@@ -59,20 +80,17 @@ def demo(db):
 
     The first test of a session runs ``load_demo`` (the front door); later tests restore the rows it
     wrote from a snapshot, raw like ``loaddata``, and reset the id sequences."""
-    from django.core import serializers
     from django.core.management import call_command
     from django.core.management.color import no_style
-    from django.db import connection, transaction
+    from django.db import connection
 
     models = _snapshot_models()
     key = connection.vendor
     if key not in _DEMO_SNAPSHOT:
         call_command("load_demo", stdout=open(os.devnull, "w"))
-        _DEMO_SNAPSHOT[key] = serializers.serialize("python", [o for m in models for o in m._base_manager.order_by("pk")])
+        _DEMO_SNAPSHOT[key] = [(m, rows) for m in models if (rows := list(m._base_manager.order_by("pk")))]
         return
-    with transaction.atomic():  # foreign keys are checked at the end, whatever order the rows come in
-        for obj in serializers.deserialize("python", _DEMO_SNAPSHOT[key]):
-            obj.save()
+    _restore(_DEMO_SNAPSHOT[key])
     statements = connection.ops.sequence_reset_sql(no_style(), models)
     if statements:
         with connection.cursor() as cursor:
