@@ -35,7 +35,7 @@ from django.db.models import F
 
 log = logging.getLogger(__name__)
 
-TRACKED_TABLES = ("registry_", "trajectories_", "finance_", "programme_", "accounts_")
+TRACKED_TABLES = ("registry_", "trajectories_", "finance_", "programme_", "accounts_", "figures_", "casefiles_")
 # INSERT [OR IGNORE|OR REPLACE] INTO (SQLite: many-to-many .add()), INSERT IGNORE INTO, UPDATE,
 # DELETE FROM, REPLACE INTO; the table name optionally quoted and schema-qualified
 _WRITE = re.compile(
