@@ -23,7 +23,10 @@ def load() -> str:
     data = json.loads(DATA.read_text(encoding="utf-8"))
     with transaction.atomic():
         for b in data["budgets"]:
-            Budget.objects.update_or_create(name=b["name"], defaults={k: b[k] for k in ("amount_eur", "scope", "source")})
+            established = dt.date.fromisoformat(b["established_on"]) if b.get("established_on") else None
+            Budget.objects.update_or_create(
+                name=b["name"], defaults={**{k: b[k] for k in ("amount_eur", "scope", "source")}, "established_on": established}
+            )
         for m in data["milestones"]:
             project = Project.objects.filter(trajectory__company__name=m["company"]).order_by("pk").first()
             if project:

@@ -38,6 +38,10 @@ class Budget(models.Model):
         _("geldt voor"), max_length=200, blank=True, help_text=_('Leeg: alle toegezegde steun van het programma; "sector:waste": één sector; een bedrijfsnaam: één bedrijf; "-": apart instrument, alleen ter referentie.')
     )
     source = models.TextField(_("bron"))
+    established_on = models.DateField(
+        _("bekend sinds"), null=True, blank=True,
+        help_text=_("De dag waarop de bron het budget vastlegde; een overzicht van een eerdere dag kent het nog niet. Leeg: altijd."),
+    )
 
     class Meta:
         verbose_name = _("budget")

@@ -194,7 +194,9 @@ def budget_stages(as_of: dt.date | None = None, *, audience: str = "internal", e
     the share claimed. Each row: ``{"budget", "reference", "reserved_eur", "committed_eur",
     "disbursed_eur", "claimed_eur", "free_eur", "share", "projects"}``; ``reference`` rows (scope "-")
     carry no projects."""
-    budgets = list(Budget.objects.all())
+    day = as_of or timezone.localdate()
+    # a budget exists from the day its source established it: Tata's EUR 2 bn not before its JLoI
+    budgets = [b for b in Budget.objects.all() if b.established_on is None or b.established_on <= day]
     support = project_support(as_of, audience=audience, exclude_trajectories=exclude_trajectories)
     members: dict[int, list[ProjectSupport]] = defaultdict(list)
     unassigned = []
