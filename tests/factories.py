@@ -49,7 +49,13 @@ def trajectory(company_: Company | None = None, *, phase: str = workflow.EXPLORA
 
 
 def project(trajectory_: Trajectory | None = None, **fields) -> Project:
-    """A project with a target year, a CO2 reduction and a baseline (no business case: see :func:`business_case`)."""
+    """A project with a target year, a CO2 reduction and a baseline (no business case: see :func:`business_case`).
+
+    Its commitment figures (``co2_reduction_t``, ``support_max_eur``, …) are also recorded in the
+    register of figures, as every consumer reads them there (:func:`register`): exact values, valid
+    from ``figures_valid_from`` (default 1 January 2024); published, from a published public source,
+    when ``figures_published`` is true (on ``figures_published_on``, default the valid-from day)."""
+    valid_from = fields.pop("figures_valid_from", dt.date(2024, 1, 1))
     values = {
         "name": f"Testproject {next(_numbers)}",
         "target_year": 2030,
@@ -58,7 +64,46 @@ def project(trajectory_: Trajectory | None = None, **fields) -> Project:
         "public_source": "testgegevens",
     }
     values.update(fields)
-    return Project.objects.create(trajectory=trajectory_ or trajectory(), **values)
+    p = Project.objects.create(trajectory=trajectory_ or trajectory(), **values)
+    from maatwerk.casefiles.commitments import COLUMNS
+
+    amounts = {quantity: values[column] for quantity, column in COLUMNS.items() if values.get(column) is not None}
+    if amounts:
+        register(p, amounts, valid_from=valid_from, published=bool(values.get("figures_published")),
+                 published_on=values.get("figures_published_on"), year=values.get("target_year"))
+    return p
+
+
+def register(project_: Project, amounts: dict[str, float], *, valid_from: dt.date = dt.date(2024, 1, 1), published: bool = False,
+             published_on: dt.date | None = None, year: int | None = None, qualifier: str = "exact", confidentiality: str = "public"):
+    """Record ``amounts`` (register quantity → value) for ``project_`` through the register's services:
+    one source document of ``valid_from`` (public and published when ``published``, else internal), a
+    figure per quantity; published by a programme-team member with ``published``. Returns the figures."""
+    from django.contrib.auth import get_user_model
+
+    from maatwerk.accounts.models import Membership, Role
+    from maatwerk.figures import services as figure_services
+
+    company_ = project_.trajectory.company
+    user, created = get_user_model().objects.get_or_create(username="t-factory-programme")
+    if created:
+        Membership.objects.create(user=user, role=Role.PROGRAMME)
+    source = services.add_document(
+        project_.trajectory, "other", f"Bron van testcijfers {next(_numbers)}", "public" if published else "internal",
+        document_date=valid_from, published=published, source="testgegevens",
+    )
+    out = []
+    for quantity, amount in amounts.items():
+        low, high = (None, amount) if qualifier == "at_most" else (amount, None if qualifier in ("at_least", "more_than") else amount)
+        figure = figure_services.record_figure(
+            company=company_, project=project_, quantity=quantity, low=low, high=high, qualifier=qualifier,
+            year=year if quantity.endswith("_per_year") else None, source=source, valid_from=valid_from,
+            confidentiality=confidentiality if published or confidentiality != "public" else "internal", actor=None,
+        )
+        if published:
+            figure = figure_services.publish_from_case_file(figure, user, published_on)
+        out.append(figure)
+    return out
 
 
 def business_case(project_: Project | None = None, **fields) -> BusinessCase:

@@ -12,7 +12,7 @@ import numpy as np
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from maatwerk.engine import monitoring, outlook, periods, workflow
+from maatwerk.engine import monitoring, outlook, periods, ranges, workflow
 from maatwerk.finance.bounds import EUROS, number_problem, planning_date_problem
 from maatwerk.finance.models import Project
 from maatwerk.finance.services import additional_at_target
@@ -43,6 +43,24 @@ CATEGORIES = (
 CATEGORY_OF = {phase: code for code, _, phases in CATEGORIES for phase in phases}
 COMMITTED = ("jloi", "binding", "realised")  # support is committed from the signed JLoI on
 FIGURES = ("co2_reduction_t", "additional_t", "nox_reduction_t", "nh3_reduction_t", "water_m3", "gas_m3", "support_max_eur")
+#: each programme figure → the register's quantity and unit (the figures are read from the register)
+REGISTER = {
+    "co2_reduction_t": ("co2_reduction_t_per_year", "t CO2/jr"),
+    "additional_t": ("additional_reduction_t_per_year", "t CO2/jr"),
+    "nox_reduction_t": ("nox_reduction_t_per_year", "t NOx/jr"),
+    "nh3_reduction_t": ("nh3_reduction_t_per_year", "t NH3/jr"),
+    "water_m3": ("water_reduction_m3_per_year", "m3/jr"),
+    "gas_m3": ("gas_reduction_m3_per_year", "m3/jr"),
+    "support_max_eur": ("support_max_eur", "EUR"),
+}
+
+
+def single(value: ranges.Value | None) -> float | None:
+    """The one number a sum of plain numbers (and the outlook) takes from a register value: the value,
+    the lower end of a range or of "ten minste", the upper end of "ten hoogste" (a maximum support)."""
+    if value is None:
+        return None
+    return value.high if value.qualifier == ranges.AT_MOST else value.low
 
 
 @dataclass
@@ -51,6 +69,8 @@ class ProjectRow:
     phase: str
     category: str | None
     figures: dict
+    #: each figure of FIGURES as the register holds it (a range, "ten minste", …), None when there is none
+    values: dict = field(default_factory=dict)
     #: the additional reduction as (low, high, basis) from :func:`additional_range`; figures["additional_t"] is its midpoint
     additional: tuple = (None, None, "unknown")
 
@@ -63,22 +83,44 @@ class Totals:
     companies_by_phase: dict[str, list[str]] = field(default_factory=dict)
 
 
+def register_values(as_of: dt.date | None = None, known_at: dt.datetime | None = None) -> dict[int, dict[str, ranges.Value | None]]:
+    """Per project id: each figure of FIGURES as the register held it on ``as_of`` (today when None) for
+    the programme team (valid then, in any state; ``known_at``: as recorded by then)."""
+    from maatwerk.figures.selectors import INTERNAL, current, value
+
+    quantity_of = {q: f for f, (q, _) in REGISTER.items()}
+    held = current(as_of=as_of or timezone.localdate(), audience=INTERNAL, known_at=known_at, quantities=list(quantity_of))
+    out: dict[int, dict[str, ranges.Value | None]] = defaultdict(lambda: dict.fromkeys(FIGURES))
+    for (_company, project_id, quantity), figure in held.items():
+        if project_id is not None:
+            out[project_id][quantity_of[quantity]] = value(figure)
+    return out
+
+
 def project_rows(as_of: dt.date | None = None, projects: Iterable[Project] | None = None, year: int | None = None) -> list[ProjectRow]:
-    """Per project its phase and figures; with ``year``, reductions count only once the project is at
-    target by then (its first year at target, else its target year)."""
+    """Per project its phase and figures as the register held them on ``as_of``; with ``year``,
+    reductions count only once the project is at target by then (its first year at target, else its
+    target year)."""
     rows = []
     if projects is None:
         projects = Project.objects.select_related("trajectory__company").prefetch_related("trajectory__events", "milestones")
+    held = register_values(as_of)
     for p in projects:
         phase = state_as_of(p.trajectory, as_of).phase
-        figures = {f: getattr(p, f, None) for f in FIGURES if f != "additional_t"}
-        # the published figure, else the levy computation per the decision's regime (the same rule as the outlook)
-        low, high, basis = additional_range(p, None if p.additional_reduction_public_t is not None else additional_at_target(p))
+        values = held[p.pk]
+        figures = {f: single(values[f]) for f in FIGURES if f != "additional_t"}
+        # the agreement's figure, else the levy computation per the decision's regime (the same rule as the outlook)
+        published = values["additional_t"]
+        low, high, basis = additional_range(p, None if published is not None else additional_at_target(p), published)
         figures["additional_t"] = None if low is None or high is None else (low + high) / 2
+        values = dict(values)
+        if basis == "levy":  # the computed figure, one amount
+            values["additional_t"] = ranges.Value(low, low, ranges.EXACT)
         if year is not None and planned_first_year(p) > year:
             for f in ("co2_reduction_t", "additional_t", "nox_reduction_t", "nh3_reduction_t", "water_m3", "gas_m3"):
                 figures[f] = 0.0 if figures[f] is not None else None
-        rows.append(ProjectRow(p, phase, CATEGORY_OF.get(phase), figures, (low, high, basis)))
+                values[f] = ranges.Value(0.0, 0.0, ranges.EXACT) if values[f] is not None else None
+        rows.append(ProjectRow(p, phase, CATEGORY_OF.get(phase), figures, values, (low, high, basis)))
     return rows
 
 
@@ -90,7 +132,10 @@ def totals(as_of: dt.date | None = None, projects: Iterable[Project] | None = No
         members = [r for r in rows if r.category == code]
         sums = {f: sum(r.figures[f] or 0.0 for r in members) for f in FIGURES}
         unknown = {f: sum(1 for r in members if r.figures[f] is None) for f in FIGURES}
-        result.by_category[code] = {"label": label, "projects": members, "sums": sums, "unknown": unknown}
+        # the same totals as values of the register: a sum of ranges is a range, "ten minste" survives
+        totals_ = {f: ranges.total(r.values[f] for r in members if r.values.get(f) is not None) for f in FIGURES}
+        text = {f: _figure_text(totals_[f], REGISTER[f][1]) if members else "–" for f in FIGURES}
+        result.by_category[code] = {"label": label, "projects": members, "sums": sums, "unknown": unknown, "totals": totals_, "text": text}
     phases = defaultdict(list)
     for t in Trajectory.objects.select_related("company").prefetch_related("events"):
         phases[state_as_of(t, as_of).phase].append(t.company.name)
@@ -162,7 +207,13 @@ ADDITIONAL_BASIS = {
 }
 
 
-def additional_range(project: Project, computed: float | None) -> tuple[float | None, float | None, str]:
+def _figure_text(value: ranges.Value | None, unit: str) -> str:
+    from maatwerk.core.templatetags.maatwerk import figure
+
+    return figure(value, unit)
+
+
+def additional_range(project: Project, computed: float | None, published: ranges.Value | None = None) -> tuple[float | None, float | None, str]:
     """The outlook's additional reduction of one project as (low, high, basis).
 
     The published figure of the agreement comes first: it is the decision's own figure, with its source,
@@ -170,10 +221,14 @@ def additional_range(project: Project, computed: float | None) -> tuple[float | 
     that same figure). Today's register holds one figure, so low == high; a source that gives a range
     fills both ends. Without a published figure the levy computation counts (``computed``, from
     :func:`additional_at_target`). With neither it is unknown: (None, None, "unknown"), never another
-    project's ratio."""
-    public = project.additional_reduction_public_t
-    if public is not None:
-        return float(public), float(public), "published"
+    project's ratio.
+
+    ``published``: the agreement's figure as the register holds it (:func:`register_values`); a range
+    gives its two ends, "ten minste" its lower end for both, "ten hoogste" 0 to its upper end."""
+    if published is not None:
+        low = published.lower
+        high = published.upper if published.upper is not None else low
+        return float(low), float(high), "published"
     if computed is not None:
         return float(computed), float(computed), "levy"
     return None, None, "unknown"
@@ -185,7 +240,7 @@ def _conversion_path(phase_index: int, realisation: int) -> range:
 
 
 def run_outlook(
-    trials: int = 10_000, seed: int = 0, year: int = 2030, assumptions: OutlookAssumptions | None = None
+    trials: int = 10_000, seed: int = 0, year: int = 2030, assumptions: OutlookAssumptions | None = None, as_of: dt.date | None = None
 ) -> tuple[dict[str, Any], outlook.OutlookResult]:
     """The Monte Carlo outlook on the projects in the programme.
 
@@ -195,18 +250,21 @@ def run_outlook(
     under the same realisation, delay and uncertainty model (``expected_co2_reduction_t``); it is shown
     beside the known part, never added to it. ``assumed_share`` says how much of the known expectation
     rests on which inputs. ``additional_share_when_unknown`` (default 0) only adds a sensitivity, labelled
-    as an assumption: the known distribution plus that share of the band, per trial."""
+    as an assumption: the known distribution plus that share of the band, per trial.
+
+    ``as_of``: the projects' phases and register figures of that day (today when None); the conversion
+    rates are those of the whole history."""
     assumptions = assumptions or OutlookAssumptions.current()
     rates = conversion_rates(assumptions)
     conversion = [r.probability for r in rates]
     realisation = workflow.MAIN_LINE.index("realisation")
-    rows = [r for r in project_rows() if r.category is not None]
+    rows = [r for r in project_rows(as_of) if r.category is not None]  # phases and register figures of that day
     phase_index = [workflow.MAIN_LINE.index(r.phase) for r in rows]
     p = [outlook.realisation_probability(i, conversion, realisation) for i in phase_index]
     planned = [planned_first_year(r.project) for r in rows]
-    ranges = [r.additional for r in rows]
-    low = [np.nan if lo is None else lo for lo, _, _ in ranges]
-    high = [np.nan if hi is None else hi for _, hi, _ in ranges]
+    spans = [r.additional for r in rows]
+    low = [np.nan if lo is None else lo for lo, _, _ in spans]
+    high = [np.nan if hi is None else hi for _, hi, _ in spans]
     co2 = [np.nan if r.figures["co2_reduction_t"] is None else r.figures["co2_reduction_t"] for r in rows]
     support = [r.figures["support_max_eur"] or 0.0 for r in rows]
     delay, sd = assumptions.delay_mean_years, assumptions.reduction_sd
@@ -216,7 +274,7 @@ def run_outlook(
     )
     expected = outlook.expected_contributions_t(p, planned, low, year, delay, sd, additional_high_t=high)
     expected_known = float(expected.sum())
-    unknown = [i for i, (_, _, basis) in enumerate(ranges) if basis == "unknown"]
+    unknown = [i for i, (_, _, basis) in enumerate(spans) if basis == "unknown"]
 
     def share(indices: Iterable[int]) -> float | None:
         return float(sum(expected[i] for i in indices) / expected_known) if expected_known > 0 else None
@@ -225,8 +283,8 @@ def run_outlook(
     manual = {j for j, r in enumerate(rates) if r.source == "handmatig"}
     assumed_share = {
         "expected_known_t": expected_known,
-        "published": share([i for i in known if ranges[i][2] == "published"]),
-        "levy": share([i for i in known if ranges[i][2] == "levy"]),
+        "published": share([i for i in known if spans[i][2] == "published"]),
+        "levy": share([i for i in known if spans[i][2] == "levy"]),
         "range": share([i for i in known if high[i] > low[i]]),
         "conversion_estimated": share([i for i in known if p[i] < 1]),
         "conversion_manual": share([i for i in known if manual & set(_conversion_path(phase_index[i], realisation))]),
@@ -285,7 +343,7 @@ def run_outlook(
                 "unknown_band_contribution_t": round(float(b), 1),
             }
             for r, pi, y, (lo, hi, basis), c, e, b in zip(
-                rows, p, planned, ranges, result.contribution_mean_t, expected, result.unknown_band_contribution_mean_t
+                rows, p, planned, spans, result.contribution_mean_t, expected, result.unknown_band_contribution_mean_t
             )
         ],
     }
@@ -371,11 +429,13 @@ def monitoring_rows(today: dt.date | None = None, tolerance_days: int = 90, tole
     reports: defaultdict[int, dict[int, float]] = defaultdict(dict)
     for r in EmissionReport.objects.all():
         reports[r.project_id][r.year] = r.emissions_t
+    held = register_values(today)  # the agreed reduction as the register holds it on the day of monitoring
     for p in Project.objects.filter(pk__in=list(reports)).select_related("trajectory__company"):
-        if p.baseline_emissions_t is None or p.co2_reduction_t is None:
+        reduction = single(held[p.pk]["co2_reduction_t"])
+        if p.baseline_emissions_t is None or reduction is None:
             continue
         first = planned_first_year(p)
-        path = {y: monitoring.agreed_path_t(p.baseline_emissions_t, p.co2_reduction_t, first, y) for y in reports[p.pk]}
+        path = {y: monitoring.agreed_path_t(p.baseline_emissions_t, reduction, first, y) for y in reports[p.pk]}
         rows.append(MonitoringRow(p, None, monitoring.emissions_status(path, reports[p.pk], tolerance_share), "emissions", trajectory=p.trajectory))
     return rows
 

@@ -56,7 +56,7 @@ def dashboard(request):
 def _dashboard_figures(as_of, year, category) -> dict:
     """Everything on the dashboard that is derived from the data (cached per data generation)."""
     totals = services.totals(as_of, year=year)
-    summary, result = services.run_outlook(trials=20_000, seed=0)
+    summary, result = services.run_outlook(trials=20_000, seed=0, as_of=as_of)
     cats = [(code, totals.by_category[code]) for code, _, _ in services.CATEGORIES]
     stages = selectors.budget_stages(as_of)
     budget = stages.rows

@@ -1,3 +1,4 @@
+import datetime as dt
 import json
 
 from django.core.management.base import BaseCommand, CommandError
@@ -27,13 +28,18 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=0)
         parser.add_argument("--year", type=int, default=2030)
         parser.add_argument("--format", choices=("table", "json"), default="table")
+        parser.add_argument("--as-of", dest="as_of", default=None, help="fasen en cijfers van die dag, JJJJ-MM-DD (standaard: vandaag)")
 
-    def handle(self, *args, trials, seed, year, format, **options):
+    def handle(self, *args, trials, seed, year, format, as_of=None, **options):
         if not 1 <= trials <= 10_000_000:
             raise CommandError("--trials moet tussen 1 en 10.000.000 liggen")
         if not 2020 <= year <= 2060:
             raise CommandError("--year moet tussen 2020 en 2060 liggen")
-        summary, _ = run_outlook(trials=trials, seed=seed, year=year)
+        try:
+            day = dt.date.fromisoformat(as_of) if as_of else None
+        except ValueError:
+            raise CommandError("--as-of: een datum in de vorm JJJJ-MM-DD") from None
+        summary, _ = run_outlook(trials=trials, seed=seed, year=year, as_of=day)
         if format == "json":
             self.stdout.write(json.dumps(summary, ensure_ascii=False, indent=2))
             return
