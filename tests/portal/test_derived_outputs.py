@@ -11,6 +11,7 @@ inputs reaches the outputs at all (so this test can fail).
 """
 
 import collections
+import datetime as dt
 import io
 import re
 
@@ -150,24 +151,66 @@ def test_cached_fragments_never_carry_a_privileged_role_s_figures_to_another(dja
     cache.clear()
 
 
-@pytest.mark.parametrize("role", ["anonymous", "programme"])
-def test_no_public_output_depends_on_unpublished_figures(role, users, ids, client):  # noqa: F811
-    """A project's figures before the programme team publishes them: anonymous readers get the same
-    bytes whatever they are; the programme team sees them change."""
+def _record_world(project, source, actor, *, confidentiality: str) -> list:
+    """Figures for ``project`` that differ from every figure it has (valid from today, so they would
+    hold now), recorded through the register's service; returned in state draft."""
+    from maatwerk.figures import services as figure_services
+
+    day = dt.date.today()
+    amounts = {"support_max_eur": 7_777_777.0, "co2_reduction_t_per_year": 55_555.0, "investment_eur": 3_333_333.0,
+               "nox_reduction_t_per_year": 12.0}
+    return [
+        figure_services.record_figure(
+            company=project.trajectory.company, project=project, quantity=q, low=v, high=v, qualifier="exact", year=2030,
+            source=source, valid_from=day, confidentiality=confidentiality, actor=actor,
+        )
+        for q, v in amounts.items()
+    ]
+
+
+@pytest.mark.parametrize("kind", ["draft", "proposed", "confidential", "internal", "unpublished source"])
+def test_no_public_output_depends_on_figures_that_are_not_published(kind, users, ids, client):  # noqa: F811
+    """Figures in the register that are not (yet) public: a draft, a proposed figure, a confidential or
+    internal one, a public one whose source is not published. Anonymous readers get the same bytes on
+    every route, not even a count changes; once another programme-team member publishes the draft,
+    they differ (so the test can fail)."""
+    from maatwerk.accounts.models import Role
+    from maatwerk.figures import services as figure_services
     from maatwerk.finance.models import Project
 
-    if role != "anonymous":
-        client.force_login(users[role])
+    from ..helpers import make_user
+
     project = Project.objects.get(pk=ids["project"])
-    Project.objects.filter(pk=project.pk).update(figures_published=False, figures_published_on=None)
-    before = outputs(client, ids)
-    Project.objects.filter(pk=project.pk).update(
-        support_max_eur=(project.support_max_eur or 0) + 7_000_000, co2_reduction_t=(project.co2_reduction_t or 0) + 55_555,
-        investment_eur=(project.investment_eur or 0) + 3_000_000, nox_reduction_t=(project.nox_reduction_t or 0) + 12,
+    day = dt.date.today()
+    published = kind != "unpublished source"
+    source = services.add_document(
+        project.trajectory, "news", f"Bron voor de proef ({kind})", "confidential" if kind == "confidential" else "public",
+        document_date=day, published=published and kind != "confidential",
     )
+    before = outputs(client, ids)
+    confidentiality = {"confidential": "confidential", "internal": "internal"}.get(kind, "public")
+    figures = _record_world(project, source, users["programme"], confidentiality=confidentiality)
+    if kind == "proposed":
+        figures = [figure_services.propose(f, users["programme"]) for f in figures]
     after = outputs(client, ids)
     changed = sorted(url for url in before if before[url] != after[url])
-    if role == "programme":
-        assert changed, "the programme team sees no change: the test would not notice a leak"
-    else:
-        assert not changed, f"unpublished figures reach the public through {changed}"
+    assert not changed, f"{kind} figures reach the public through {changed}"
+    if kind in ("draft", "proposed"):
+        second = make_user("t-programma-2", Role.PROGRAMME)
+        for f in figures:
+            figure_services.publish(f, second)
+        published_now = outputs(client, ids)
+        assert sorted(url for url in before if before[url] != published_now[url]), "publishing changed nothing: the test could not fail"
+
+
+def test_the_programme_team_sees_figures_before_they_are_published(users, ids, client):  # noqa: F811
+    """The other side: the same draft figures do change what the programme team sees (its register and totals)."""
+    from maatwerk.finance.models import Project
+
+    client.force_login(users["programme"])
+    project = Project.objects.get(pk=ids["project"])
+    source = services.add_document(project.trajectory, "news", "Bron voor de proef", "public", document_date=dt.date.today(), published=True)
+    before = outputs(client, ids)
+    _record_world(project, source, users["programme"], confidentiality="internal")
+    after = outputs(client, ids)
+    assert any(before[url] != after[url] for url in before), "the programme team sees no change: the test would not notice a leak"

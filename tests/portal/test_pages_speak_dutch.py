@@ -129,9 +129,12 @@ def test_pages_show_no_english_decimals_or_fractions_for_percentages(rendered):
 
 def test_money_shows_short_with_the_exact_amount_on_hover(users, client):
     client.force_login(users["programme"])
-    html = client.get(reverse("portal:home")).content.decode()
-    text = visible_text(html)
-    assert re.search(r"Maximale steun van de Staat € \d+(,\d)? (mln|mld)", text), text[:600]
+    text = visible_text(client.get(reverse("portal:home")).content.decode())
+    # the total of the register's maxima keeps its qualifier ("ten hoogste")
+    assert re.search(r"Maximale steun van de Staat (ten hoogste )?€ \d+(,\d)? (mln|mld)", text), text[:600]
+    # a single amount on an internal page: short, with the exact amount on hover
+    project = Project.objects.filter(support_max_eur__gte=1e6).first()
+    html = client.get(reverse("finance:project", args=[project.pk])).content.decode()
     assert re.search(r'<data class="money" value="\d+" title="€ \d{1,3}(\.\d{3})+">€ \d+(,\d)? (mln|mld)</data>', html)
 
 

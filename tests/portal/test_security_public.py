@@ -6,15 +6,18 @@ import datetime as dt
 
 import pytest
 
+from maatwerk.accounts.models import Role
+from maatwerk.figures import services as figure_services
+from maatwerk.figures.models import Figure
 from maatwerk.finance.models import Project
 from maatwerk.reporting import services as reporting
 from maatwerk.trajectories import services
 from maatwerk.trajectories.models import Trajectory
 
-from ..helpers import trajectory
+from ..helpers import make_user, trajectory
 
 UNPUBLISHED = 123_454_321  # a support amount "concept, niet openbaar"
-SPOTS = ("123.454.321", "123454321")  # as shown on a page (Dutch thousands) and in data
+SPOTS = ("123.454.321", "123454321", "€ 123 mln")  # as shown on a page (Dutch thousands, short) and in data
 
 
 def public_texts(client, programme):
@@ -36,27 +39,34 @@ def public_texts(client, programme):
 
 
 def test_m6_unpublished_support_appears_nowhere_public(users, client):
+    """A support figure recorded in the register shows nowhere in public while it is a draft or only
+    proposed; once another programme-team member publishes it, it shows on every public output."""
     nobian = Project.objects.get(trajectory__company__name="Nobian")
-    Project.objects.filter(pk=nobian.pk).update(support_max_eur=UNPUBLISHED, figures_published=False, figures_published_on=None)
-    for url, text in public_texts(client, users["programme"]).items():
-        for spot in SPOTS:
-            assert spot not in text, f"unpublished figure at {url}"
-    assert "Nobian" not in client.get("/api/public/v1/projects/").content.decode()
-    # once the programme team publishes, it is public (so the test above can fail)
-    Project.objects.filter(pk=nobian.pk).update(figures_published=True, figures_published_on=dt.date(2025, 1, 1))
+    day = dt.date.today() - dt.timedelta(days=1)
+    source = services.add_document(nobian.trajectory, "news", "Bericht over Nobian", "public", document_date=day, published=True)
+    figure = figure_services.record_figure(
+        company=nobian.trajectory.company, project=nobian, quantity="support_max_eur", low=UNPUBLISHED, high=UNPUBLISHED,
+        qualifier="exact", source=source, valid_from=day, confidentiality="public", actor=users["programme"],
+    )
+    for step in ("draft", "proposed"):
+        if step == "proposed":
+            figure = figure_services.propose(figure, users["programme"])
+        for url, text in public_texts(client, users["programme"]).items():
+            for spot in SPOTS:
+                assert spot not in text, f"{step} figure at {url}"
+    # once another member of the programme team publishes it, it is public (so the test above can fail)
+    figure_services.publish(figure, make_user("t-programma-2", Role.PROGRAMME))
     texts = public_texts(client, users["programme"])
-    assert any(s in texts["/api/public/v1/projects/"] for s in SPOTS)
-    assert any(s in texts["/bedrijven/nobian/"] for s in SPOTS)
-    assert any(s in texts["/open-data/projecten.csv"] for s in SPOTS)
-    assert any(s in texts["/rapportage/voortgangsbrief/"] for s in SPOTS)
+    for url in ("/api/public/v1/projects/", "/bedrijven/nobian/", "/open-data/projecten.csv", "/rapportage/voortgangsbrief/"):
+        assert any(s in texts[url] for s in SPOTS), url
 
 
 def test_m6_the_letter_of_a_past_date_uses_only_figures_published_by_then(demo):
     alco = Project.objects.get(trajectory__company__name="Alco Energy Rotterdam")  # published 11 Mar 2026
     early = reporting.letter_context(dt.date(2025, 12, 31))
     later = reporting.letter_context(dt.date(2026, 6, 30))
-    assert not any(c["project"] and c["project"]["name"] == alco.name for c in early["companies"])
-    assert any(c["project"] and c["project"]["name"] == alco.name for c in later["companies"])
+    assert not any(p["name"] == alco.name for c in early["companies"] for p in c["projects"])
+    assert any(p["name"] == alco.name for c in later["companies"] for p in c["projects"])
 
 
 def end_without_potential(name: str) -> Trajectory:
@@ -98,12 +108,13 @@ def test_letter_reads_only_fields_on_the_allow_list(users, client):
 
     assert "baseline_emissions_t" not in public.PROJECT_FIELDS and "dispensation_rights_t" not in public.PROJECT_FIELDS
     anqore = Project.objects.get(trajectory__company__name="AnQore")
-    Project.objects.filter(pk=anqore.pk).update(additional_reduction_public_t=None, nh3_reduction_t=None)
+    # without the agreement's own additional figure in the register, only the computation could give one
+    Figure.objects.filter(project=anqore, quantity="additional_reduction_t_per_year").delete()
     client.force_login(users["programme"])
     html = client.get("/rapportage/voortgangsbrief/").content.decode()
     assert "101.235" not in html and "101.2" not in html
     ctx = reporting.letter_context(dt.date.today())
-    assert all(set(c["project"]) <= {"company", "company_slug", *public.PROJECT_FIELDS} for c in ctx["companies"] if c["project"])
+    assert all(set(p) <= {"company", "company_slug", "values", *public.PROJECT_FIELDS} for c in ctx["companies"] for p in c["projects"])
     jloi = dict(ctx["categories"])["jloi"]
     assert jloi["unknown"]["additional_t"] >= 1  # AnQore's additionality is not public now
 

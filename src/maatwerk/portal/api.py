@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.http import Http404
 from ninja import NinjaAPI, Schema
+from pydantic import create_model
 
 from . import public
 
@@ -29,27 +30,32 @@ class CompanyOut(Schema):
     phase_since: dt.date | None
 
 
-class ProjectOut(Schema):
+class _ProjectFields(Schema):
+    """A project of the public record on a day. Each figure as the document said it: ``<figure>_low``,
+    ``<figure>_high``, ``<figure>_qualifier`` (exact, about, at_least, more_than, at_most, range; empty
+    when the figure is not public) and ``<figure>_text`` (Dutch, e.g. "224–263 kt")."""
+
     company: str
     company_slug: str
     name: str
     description: str
     techniques: list[str]
-    target_year: int
+    target_year: int | None
     baseline_period: str
-    co2_reduction_t: float | None
-    additional_reduction_public_t: float | None
-    acceleration_years: float | None
-    nox_reduction_t: float | None
-    nh3_reduction_t: float | None
-    zzs: str
-    water_m3: float | None
-    gas_m3: float | None
-    other_living_environment: str
-    investment_eur: float | None
-    support_max_eur: float | None
     public_source: str
     figures_published_on: dt.date | None
+
+
+# the four parts of every figure of public.FIGURE_FIELDS, so the schema and the open data list the same fields
+ProjectOut = create_model(
+    "ProjectOut",
+    __base__=_ProjectFields,
+    **{
+        f"{field}_{part}": (kind, ...)
+        for field in public.FIGURE_FIELDS
+        for part, kind in (("low", float | None), ("high", float | None), ("qualifier", str), ("text", str))
+    },
+)
 
 
 class DocumentOut(Schema):
@@ -78,9 +84,9 @@ def company(request, slug: str, as_of: dt.date | None = None):
     return data
 
 
-@api.get("/projects/", response=list[ProjectOut], summary="Publieke cijfers van de projecten")
-def projects(request, company: str | None = None):
-    return public.projects(company)
+@api.get("/projects/", response=list[ProjectOut], summary="Publieke cijfers van de projecten, zoals openbaar op een dag")
+def projects(request, company: str | None = None, as_of: dt.date | None = None):
+    return public.open_projects(as_of) if company is None else [p for p in public.open_projects(as_of) if p["company_slug"] == company]
 
 
 @api.get("/documents/", response=list[DocumentOut], summary="Gepubliceerde documenten")

@@ -1,6 +1,7 @@
 """Public pages (no login), built only from :mod:`maatwerk.portal.public`."""
 
 import csv
+import datetime as dt
 import json
 
 from django.core.paginator import Paginator
@@ -13,41 +14,57 @@ from maatwerk.core import datacache
 from maatwerk.core.charts import Series, line_chart
 from maatwerk.core.exports import safe_cell
 from maatwerk.core.links import see_also
-from maatwerk.engine import workflow
+from maatwerk.engine import ranges, workflow
 from maatwerk.registry.models import Company
 from maatwerk.registry.selectors import company_installations, history
+from maatwerk.trajectories.forms import AsOfForm
 from maatwerk.trajectories.models import DocumentType
 
 from . import public
 
 DATASETS = {
-    "bedrijven": ("company", lambda: public.companies()),
-    "projecten": ("project", lambda: public.projects()),
-    "documenten": ("document", lambda: [{k: v for k, v in d.items() if k in ("company", *public.DOCUMENT_FIELDS)} for d in public.documents()]),
+    "bedrijven": ("company", lambda as_of: public.companies(as_of)),
+    "projecten": ("project", lambda as_of: public.open_projects(as_of)),
+    "documenten": ("document", lambda as_of: [{k: v for k, v in d.items() if k in ("company", *public.DOCUMENT_FIELDS)} for d in public.documents()]),
 }
+AGREED_PHASES = ("jloi_signed", "binding_agreement", "realisation", "completed")
+
+
+def _as_of(request) -> tuple[AsOfForm, dt.date | None]:
+    """The public record as it stood on ``?op=`` (a day; today when empty or not a date)."""
+    form = AsOfForm(request.GET)
+    as_of = form.cleaned_data["op"] if form.is_valid() else None
+    return form, as_of
 
 
 def home(request):
-    return render(request, "portal/home.html", datacache.cached("portal-home", (timezone.localdate(),), _home_figures))
+    form, as_of = _as_of(request)
+    day = as_of or timezone.localdate()
+    figures = datacache.cached("portal-home", (day, timezone.localdate()), lambda: _home_figures(day))
+    return render(request, "portal/home.html", figures | {"form": form, "as_of": as_of})
 
 
-def _home_figures() -> dict:
-    companies = public.companies()
+def _home_figures(as_of: dt.date) -> dict:
+    companies = public.companies(as_of)
     by_phase = [(p, [c for c in companies if c["phase"] == p.code]) for p in workflow.PHASES]
-    projects = public.projects()
-    agreed = [p for p in projects if next((c["phase"] for c in companies if c["slug"] == p["company_slug"]), "") in ("jloi_signed", "binding_agreement", "realisation", "completed")]
+    phase_of = {c["slug"]: c["phase"] for c in companies}
+    agreed = [p for p in public.projects(as_of=as_of) if phase_of.get(p["company_slug"]) in AGREED_PHASES]
     return {
         "by_phase": [(p, cs) for p, cs in by_phase if cs],
-        "agreed_reduction_t": sum(p["co2_reduction_t"] or 0 for p in agreed),
-        "agreed_support_eur": sum(p["support_max_eur"] or 0 for p in agreed),
+        # a total of ranges is a range, and a qualifier survives ("ten minste"); no figure is "onbekend", not 0
+        "agreed_reduction": ranges.total(p["values"]["co2_reduction_t"] for p in agreed if p["values"]["co2_reduction_t"]),
+        "agreed_support": ranges.total(p["values"]["support_max_eur"] for p in agreed if p["values"]["support_max_eur"]),
+        "reduction_unknown": sum(1 for p in agreed if p["values"]["co2_reduction_t"] is None),
+        "support_unknown": sum(1 for p in agreed if p["values"]["support_max_eur"] is None),
         "agreed": agreed,
-        "latest_documents": public.documents()[:8],
-        "no_potential": public.unnamed_no_potential(),
+        "latest_documents": [d for d in public.documents() if d["published_on"] is None or d["published_on"] <= as_of][:8],
+        "no_potential": public.unnamed_no_potential(as_of),
     }
 
 
 def company(request, slug):
-    data = public.company(slug)
+    form, as_of = _as_of(request)
+    data = public.company(slug, as_of)
     if data is None:
         raise Http404("Geen bedrijf in de maatwerkaanpak met deze naam.")
     registry_company = Company.objects.get(slug=slug)
@@ -66,8 +83,8 @@ def company(request, slug):
     return render(
         request,
         "portal/company.html",
-        {"company": data, "projects": public.projects(slug), "documents": public.documents(slug), "history": rows, "chart": chart,
-         "see_also": see_also(request, registry_company)},
+        {"company": data, "projects": public.projects(slug, as_of=as_of), "documents": public.documents(slug), "history": rows, "chart": chart,
+         "see_also": see_also(request, registry_company), "form": form, "as_of": as_of},
     )
 
 
@@ -102,7 +119,8 @@ def download(request, name, fmt):
     if name not in DATASETS or fmt not in ("csv", "json"):
         raise Http404("Onbekende dataset.")
     kind, rows_of = DATASETS[name]
-    rows = rows_of()
+    _, as_of = _as_of(request)
+    rows = rows_of(as_of)
     if fmt == "json":
         response = HttpResponse(json.dumps(rows, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1), content_type="application/json; charset=utf-8")
     else:
