@@ -96,6 +96,30 @@ def test_the_gate_exceptions_are_recorded_with_who_why_and_source(imported):
     assert sorted(c["code"] for c in first.payload["conditions"]) == ["climate_plan", "eop_document", "willing_to_invest_in_nl"]
 
 
+def test_the_portal_and_the_letter_show_its_published_range_from_its_date(imported, client):
+    """As of a date the public record shows the case's figures published by then, as the source says
+    them (the range, the percentage); before the JLoI nothing; the unpublished gas figure never."""
+    from django.template.loader import render_to_string
+
+    from maatwerk.portal import public
+    from maatwerk.reporting import services as reporting
+
+    slug = Company.objects.get(name=NAME).slug
+    assert public.projects(slug, as_of=dt.date(2026, 3, 10)) == []
+    [project] = public.projects(slug, as_of=dt.date(2026, 6, 30))
+    assert (project["co2_reduction_t_low"], project["co2_reduction_t_high"], project["co2_reduction_t_qualifier"]) == (224000, 263000, "range")
+    assert project["co2_reduction_t_text"] == "224–263 kt" and project["reduction_pct_text"] == "65–75%"
+    assert project["baseline_period"] == "2021" and project["target_year"] == 2030
+    assert project["gas_m3_qualifier"] == "" and project["gas_m3_text"] == "onbekend"  # a draft in the register
+    later = client.get(f"/bedrijven/{slug}/", {"op": "2026-06-30"}).content.decode()
+    earlier = client.get(f"/bedrijven/{slug}/", {"op": "2026-03-10"}).content.decode()
+    assert "224–263 kt" in later and "65–75%" in later and "224–263 kt" not in earlier
+    assert "100 mln m³" not in later
+    letter = render_to_string("reporting/progress_letter.html", reporting.letter_context(dt.date(2026, 6, 30)))
+    assert "224–263 kt" in letter
+    assert "224–263 kt" not in render_to_string("reporting/progress_letter.html", reporting.letter_context(dt.date(2026, 3, 10)))
+
+
 def test_reimport_changes_nothing(imported, tmp_path):
     path, _ = imported
     company = Company.objects.get(name=NAME)

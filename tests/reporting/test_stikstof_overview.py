@@ -39,10 +39,17 @@ def released(demo, tmp_path):
     return company
 
 
+NOX_LABEL = "NOx-reductie (t/jr)"
+PROJECT_COLUMNS = ["bedrijf", "project", f"{NOX_LABEL} ondergrens", f"{NOX_LABEL} bovengrens", f"{NOX_LABEL} volgens de bron", "doeljaar"]
+Y = len(PROJECT_COLUMNS)  # the emission year's column; its figures follow
+
+
 def _projects_before():
-    """The overview's project part as it was before the emissions were added, from the public record."""
-    header = ["bedrijf", "project", "NOx-reductie (t/jr)", "doeljaar"]
-    return header, [[p["company"], p["name"], p["nox_reduction_t"], p["target_year"]] for p in public.projects()]
+    """The overview's project part as it was before the emissions were added, from the public record:
+    the register's NOx figure as its two ends and as its source says it."""
+    rows = [[p["company"], p["name"], p["nox_reduction_t_low"], p["nox_reduction_t_high"], p["nox_reduction_t_text"], p["target_year"]]
+            for p in public.projects()]
+    return PROJECT_COLUMNS, rows
 
 
 def test_stikstof_keeps_the_project_rows_and_adds_emitted_nox_and_nh3_per_company_and_year(released):
@@ -51,12 +58,12 @@ def test_stikstof_keeps_the_project_rows_and_adds_emitted_nox_and_nh3_per_compan
     assert header == [*old_header, *EMISSION_COLUMNS]
     project_rows = [r[: len(old_header)] for r in rows if r[1] is not None]
     assert sorted(project_rows, key=repr) == sorted(old_rows, key=repr)  # what was there stays
-    emitted = {r[4]: r for r in rows if r[0] == released.name and r[4] is not None}
+    emitted = {r[Y]: r for r in rows if r[0] == released.name and r[Y] is not None}
     source = f"EEA industrial reporting, publicatie {PUBLICATION}"
-    assert emitted[2021][1:4] == [None, None, None]  # no project figures on an emission row: nothing counted twice
-    assert emitted[2021][5:] == [pytest.approx(200.0), pytest.approx(2.5), source]
-    assert emitted[2022][5:] == [pytest.approx(140.0004), "vertrouwelijk", source]
-    assert not any(r[5] == pytest.approx(999.999) for r in rows if r[4] is not None)  # a company the record does not name
+    assert emitted[2021][1:Y] == [None] * (Y - 1)  # no project figures on an emission row: nothing counted twice
+    assert emitted[2021][Y + 1:] == [pytest.approx(200.0), pytest.approx(2.5), source]
+    assert emitted[2022][Y + 1:] == [pytest.approx(140.0004), "vertrouwelijk", source]
+    assert not any(r[Y + 1] == pytest.approx(999.999) for r in rows if r[Y] is not None)  # a company the record does not name
 
 
 def test_stikstof_csv_and_xlsx_downloads_carry_the_emitted_figures(released, users, client):
@@ -64,21 +71,21 @@ def test_stikstof_csv_and_xlsx_downloads_carry_the_emitted_figures(released, use
     text = client.get(reverse("reporting:overview", args=["stikstof", "csv"])).content.decode()
     table = list(csv.reader(io.StringIO(text)))
     assert table[0][-4:] == EMISSION_COLUMNS
-    csv_rows = {r[4]: r for r in table[1:] if r[0] == released.name and r[4]}
-    assert float(csv_rows["2021"][5]) == pytest.approx(200.0) and float(csv_rows["2021"][6]) == pytest.approx(2.5)
-    assert csv_rows["2022"][6] == "vertrouwelijk"
+    csv_rows = {r[Y]: r for r in table[1:] if r[0] == released.name and r[Y]}
+    assert float(csv_rows["2021"][Y + 1]) == pytest.approx(200.0) and float(csv_rows["2021"][Y + 2]) == pytest.approx(2.5)
+    assert csv_rows["2022"][Y + 2] == "vertrouwelijk"
 
     content = client.get(reverse("reporting:overview", args=["stikstof", "xlsx"])).content
     ws = load_workbook(io.BytesIO(content)).active
     cells = [[c.value for c in row] for row in ws.iter_rows()]
     assert cells[0][-4:] == EMISSION_COLUMNS
-    xlsx_rows = {r[4]: r for r in cells[1:] if r[0] == released.name and r[4] is not None}
-    assert xlsx_rows[2021][5] == pytest.approx(200.0) and xlsx_rows[2022][5] == pytest.approx(140.0004)
-    assert xlsx_rows[2022][6] == "vertrouwelijk" and xlsx_rows[2021][7].endswith(PUBLICATION)
+    xlsx_rows = {r[Y]: r for r in cells[1:] if r[0] == released.name and r[Y] is not None}
+    assert xlsx_rows[2021][Y + 1] == pytest.approx(200.0) and xlsx_rows[2022][Y + 1] == pytest.approx(140.0004)
+    assert xlsx_rows[2022][Y + 2] == "vertrouwelijk" and xlsx_rows[2021][Y + 3].endswith(PUBLICATION)
 
 
 def test_report_overview_stikstof_command_writes_the_emitted_figures(released, tmp_path):
     out = tmp_path / "stikstof.xlsx"
     call_command("report", "overview", "stikstof", "--out", str(out), stdout=io.StringIO())
     cells = [[c.value for c in row] for row in load_workbook(out).active.iter_rows()]
-    assert any(r[0] == released.name and r[4] == 2021 and r[5] == pytest.approx(200.0) for r in cells[1:])
+    assert any(r[0] == released.name and r[Y] == 2021 and r[Y + 1] == pytest.approx(200.0) for r in cells[1:])

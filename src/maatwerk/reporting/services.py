@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from maatwerk.core.charts import bar_chart
-from maatwerk.engine import workflow
+from maatwerk.engine import ranges, workflow
 from maatwerk.finance.models import Technique
 from maatwerk.portal import public
 from maatwerk.programme import services as programme
@@ -75,29 +75,37 @@ def unnamed_changes(since: dt.date, as_of: dt.date) -> int:
     )
 
 
-# the letter's figures, each read from a field of the public allow-list
+# the letter's figures: its name → (the field of the public allow-list, the register's unit)
 PUBLIC_FIGURES = {
-    "co2_reduction_t": "co2_reduction_t", "additional_t": "additional_reduction_public_t", "nox_reduction_t": "nox_reduction_t",
-    "nh3_reduction_t": "nh3_reduction_t", "water_m3": "water_m3", "gas_m3": "gas_m3", "support_max_eur": "support_max_eur",
+    "co2_reduction_t": ("co2_reduction_t", "t CO2/jr"), "additional_t": ("additional_reduction_public_t", "t CO2/jr"),
+    "nox_reduction_t": ("nox_reduction_t", "t NOx/jr"), "nh3_reduction_t": ("nh3_reduction_t", "t NH3/jr"),
+    "water_m3": ("water_m3", "m3/jr"), "gas_m3": ("gas_m3", "m3/jr"), "support_max_eur": ("support_max_eur", "EUR"),
 }
 
 
-def public_totals(as_of: dt.date | None = None) -> dict[str, dict]:
-    """Sums of the published figures per category of the public phase (None counts as unknown, not 0)."""
+def public_totals(as_of: dt.date | None = None, known_at: dt.datetime | None = None) -> dict[str, dict]:
+    """Per category of the public phase: the published figures of its projects added up as values of
+    the register (:func:`maatwerk.engine.ranges.total`: a sum of ranges is a range, "ten minste"
+    survives), None when no project of it has the figure; ``unknown`` counts the projects without it
+    (unknown is not 0). ``text`` is each total in Dutch ("onbekend" when none is known)."""
+    from maatwerk.core.templatetags.maatwerk import figure as figure_text
+
     companies = {c["slug"]: c for c in public.companies(as_of)}
     rows = [
         (programme.CATEGORY_OF.get(companies[p["company_slug"]]["phase"]), p, companies[p["company_slug"]])
-        for p in public.projects(as_of=as_of)
+        for p in public.projects(as_of=as_of, known_at=known_at)
         if p["company_slug"] in companies
     ]
     out: dict[str, Any] = {}
     for code, label, _ in programme.CATEGORIES:
         members = [p for category, p, _ in rows if category == code]
+        sums = {f: ranges.total(p["values"][source] for p in members if p["values"][source] is not None) for f, (source, _) in PUBLIC_FIGURES.items()}
         out[code] = {
             "label": label,
             "projects": members,
-            "sums": {f: sum(p[source] or 0.0 for p in members) for f, source in PUBLIC_FIGURES.items()},
-            "unknown": {f: sum(1 for p in members if p[source] is None) for f, source in PUBLIC_FIGURES.items()},
+            "sums": sums,
+            "text": {f: figure_text(sums[f], unit) if members else "–" for f, (_, unit) in PUBLIC_FIGURES.items()},
+            "unknown": {f: sum(1 for p in members if p["values"][source] is None) for f, (source, _) in PUBLIC_FIGURES.items()},
         }
     out["_rows"] = rows
     return out
@@ -113,7 +121,9 @@ def public_budget_use(totals: dict | None = None, as_of: dt.date | None = None) 
 def letter_context(as_of: dt.date, since: dt.date | None = None) -> dict:
     since = since or previous_letter_date(as_of)
     companies = public.companies(as_of)
-    projects = {p["company_slug"]: p for p in public.projects(as_of=as_of)}
+    projects: dict[str, list[dict]] = {}
+    for p in public.projects(as_of=as_of):
+        projects.setdefault(p["company_slug"], []).append(p)
     totals = public_totals(as_of)
     categories = [(code, totals[code]) for code, _, _ in programme.CATEGORIES]
     budget = public_budget_use(totals, as_of)
@@ -121,11 +131,12 @@ def letter_context(as_of: dt.date, since: dt.date | None = None) -> dict:
     return {
         "as_of": as_of,
         "since": since,
-        "companies": [{**c, "project": projects.get(c["slug"])} for c in companies],
+        # a company that withdrew has no agreement: its earlier ambition is not shown as a reduction
+        "companies": [{**c, "projects": [] if c["phase"] == workflow.WITHDRAWN else projects.get(c["slug"], [])} for c in companies],
         "changes": changes(since, as_of),
         "categories": categories,
         "goal_mton": programme.GOAL_MTON,
-        "additional_agreed_t": sum(c["sums"]["additional_t"] for code, c in categories if code in programme.COMMITTED),
+        "additional_agreed": ranges.total(c["sums"]["additional_t"] for code, c in categories if code in programme.COMMITTED and c["sums"]["additional_t"]),
         "additional_unknown": sum(c["unknown"]["additional_t"] for code, c in categories if code in programme.COMMITTED),
         "budget": budget,
         "phase_counts": [
@@ -134,9 +145,9 @@ def letter_context(as_of: dt.date, since: dt.date | None = None) -> dict:
         "unnamed_changes": unnamed_changes(since, as_of),
         "reduction_chart": bar_chart(
             [c["label"] for _, c in categories],
-            [c["sums"]["co2_reduction_t"] / 1000 for _, c in categories],
-            title="CO2-reductie per fase (kton per jaar)",
-            description="Som van de publieke CO2-reductie in het doeljaar per fase van het traject.",
+            [(c["sums"]["co2_reduction_t"].lower if c["sums"]["co2_reduction_t"] else 0.0) / 1000 for _, c in categories],
+            title="CO2-reductie per fase (kton per jaar, ondergrens)",
+            description="Som van de publieke CO2-reductie in het doeljaar per fase van het traject; van een bandbreedte de ondergrens.",
             unit="kton CO2 per jaar",
         ),
     }
@@ -151,18 +162,19 @@ def render_pdf(html: str, base_url: str) -> bytes:
 # --- parliamentary overviews --------------------------------------------------------------------
 
 
-def _programme_companies() -> list[Company]:
-    """The companies the public record names (not those without potential)."""
-    slugs = [c["slug"] for c in public.companies()]
+def _programme_companies(as_of: dt.date | None = None) -> list[Company]:
+    """The companies the public record names on ``as_of`` (not those without potential)."""
+    slugs = [c["slug"] for c in public.companies(as_of)]
     return list(Company.objects.filter(slug__in=slugs).order_by("name"))
 
 
-def overview_emissions(first_year: int = 2013, last_year: int | None = None) -> tuple[list[str], list[list]]:
-    """CO2 emissions per company by year (EU ETS verified emissions; empty where none)."""
+def overview_emissions(as_of: dt.date | None = None, first_year: int = 2013, last_year: int | None = None) -> tuple[list[str], list[list]]:
+    """CO2 emissions per company by year (EU ETS verified emissions; empty where none), of the
+    companies the public record names on ``as_of``."""
     years = sorted({y for y in EmissionRecord.objects.order_by("year").values_list("year", flat=True).distinct() if y >= first_year and (last_year is None or y <= last_year)})
     header = ["bedrijf", *map(str, years)]
     rows = []
-    for company in _programme_companies():
+    for company in _programme_companies(as_of):
         per_year: dict[int, int] = {}
         for year, value in EmissionRecord.objects.filter(installation__in=company_installations(company), verified_emissions_t__isnull=False).values_list("year", "verified_emissions_t"):
             per_year[year] = per_year.get(year, 0) + (value or 0)  # never None: filtered above
@@ -170,13 +182,22 @@ def overview_emissions(first_year: int = 2013, last_year: int | None = None) -> 
     return header, rows
 
 
-def _per_project(fields: list[tuple[str, str]]) -> tuple[list[str], list[list]]:
-    header = ["bedrijf", "project", *(label for _, label in fields)]
-    rows = [[p["company"], p["name"], *(p[f] for f, _ in fields)] for p in public.projects()]
+def _per_project(fields: list[tuple[str, str]], as_of: dt.date | None = None) -> tuple[list[str], list[list]]:
+    """One row per project of the public record on ``as_of`` (today when None); a figure of the register gives three columns: its low and high end
+    as numbers (empty where the source gives none) and the figure as the source says it."""
+    header = ["bedrijf", "project"]
+    for f, label in fields:
+        header += [f"{label} ondergrens", f"{label} bovengrens", f"{label} volgens de bron"] if f in public.FIGURE_FIELDS else [label]
+    rows = []
+    for p in public.projects(as_of=as_of):
+        row = [p["company"], p["name"]]
+        for f, _ in fields:
+            row += [p[f"{f}_low"], p[f"{f}_high"], p[f"{f}_text"]] if f in public.FIGURE_FIELDS else [p[f]]
+        rows.append(row)
     return header, rows
 
 
-def overview_nox() -> tuple[list[str], list[list]]:
+def overview_nox(as_of: dt.date | None = None) -> tuple[list[str], list[list]]:
     """The agreed NOx reduction per project (as before), and per company and year the NOx and NH3 it emitted
     to air according to the EEA's industrial reporting (tonnes; 'vertrouwelijk' where the EEA withholds it).
 
@@ -184,49 +205,51 @@ def overview_nox() -> tuple[list[str], list[list]]:
     company and year) leaves the project columns empty, so summing a column counts nothing twice."""
     from maatwerk.registry.pollutants import releases_by_company
 
-    header, project_rows = _per_project([("nox_reduction_t", "NOx-reductie (t/jr)"), ("target_year", "doeljaar")])
+    header, project_rows = _per_project([("nox_reduction_t", "NOx-reductie (t/jr)"), ("target_year", "doeljaar")], as_of)
     header = [*header, "emissiejaar", "NOx-emissie naar lucht (t)", "NH3-emissie naar lucht (t)", "bron emissie"]
     by_company: dict[str, list] = {}
     for row in project_rows:
         by_company.setdefault(row[0], []).append([*row, None, None, None, None])
-    companies = _programme_companies()
+    blank = [None] * (len(header) - 2 - 4)
+    companies = _programme_companies(as_of)
     releases = releases_by_company({c.pk for c in companies})
     for company in companies:
         for cy in releases.get(company.pk, []):
             by_company.setdefault(company.name, []).append(
-                [company.name, None, None, None, cy.year, cy.cells["NOX"].shown(), cy.cells["NH3"].shown(), cy.source]
+                [company.name, None, *blank, cy.year, cy.cells["NOX"].shown(), cy.cells["NH3"].shown(), cy.source]
             )
     return header, [row for name in sorted(by_company) for row in by_company[name]]
 
 
-def overview_reductions() -> tuple[list[str], list[list]]:
+def overview_reductions(as_of: dt.date | None = None) -> tuple[list[str], list[list]]:
     return _per_project(
         [("co2_reduction_t", "CO2-reductie (t/jr)"), ("additional_reduction_public_t", "additioneel (t/jr)"), ("nox_reduction_t", "NOx (t/jr)"),
-         ("nh3_reduction_t", "NH3 (t/jr)"), ("water_m3", "zoetwater (m3/jr)"), ("gas_m3", "aardgas (m3/jr)"), ("target_year", "doeljaar")]
+         ("nh3_reduction_t", "NH3 (t/jr)"), ("water_m3", "zoetwater (m3/jr)"), ("gas_m3", "aardgas (m3/jr)"), ("target_year", "doeljaar")],
+        as_of,
     )
 
 
-def overview_techniques() -> tuple[list[str], list[list]]:
+def overview_techniques(as_of: dt.date | None = None) -> tuple[list[str], list[list]]:
     labels = dict(Technique.choices)
     header = ["bedrijf", "project", "technieken"]
-    return header, [[p["company"], p["name"], ", ".join(str(labels.get(t, t)) for t in p["techniques"])] for p in public.projects()]
+    return header, [[p["company"], p["name"], ", ".join(str(labels.get(t, t)) for t in p["techniques"])] for p in public.projects(as_of=as_of)]
 
 
-def overview_dates() -> tuple[list[str], list[list]]:
+def overview_dates(as_of: dt.date | None = None) -> tuple[list[str], list[list]]:
     phases = [p for p in workflow.PHASES if p.public or p.code == workflow.EXPLORATION]
     header = ["bedrijf", *(p.label for p in phases)]
     rows = []
-    unnamed = public.unnamed_trajectory_ids()
+    unnamed = public.unnamed_trajectory_ids(as_of)
     for t in Trajectory.objects.select_related("company").exclude(pk__in=unnamed).order_by("company__name"):
         entered = {}
-        for e in state_as_of(t).history[1:]:
+        for e in state_as_of(t, as_of).history[1:]:
             entered[e.phase] = e.since.isoformat() if e.since else (f"uiterlijk {e.not_after.isoformat()}" if e.not_after else "datum onbekend")
         rows.append([t.company.name, *(entered.get(p.code, "") for p in phases)])
     return header, rows
 
 
-def overview_support() -> tuple[list[str], list[list]]:
-    return _per_project([("support_max_eur", "maximale steun (EUR)"), ("investment_eur", "investering (EUR)"), ("public_source", "bron")])
+def overview_support(as_of: dt.date | None = None) -> tuple[list[str], list[list]]:
+    return _per_project([("support_max_eur", "maximale steun (EUR)"), ("investment_eur", "investering (EUR)"), ("public_source", "bron")], as_of)
 
 
 OVERVIEWS = {
@@ -239,12 +262,12 @@ OVERVIEWS = {
 }
 
 
-def overview_csv(name: str) -> str:
+def overview_csv(name: str, as_of: dt.date | None = None) -> str:
     import csv
 
     from maatwerk.core.exports import safe_row
 
-    header, rows = OVERVIEWS[name][1]()
+    header, rows = OVERVIEWS[name][1](as_of)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(safe_row(header))
@@ -252,14 +275,14 @@ def overview_csv(name: str) -> str:
     return out.getvalue()
 
 
-def overview_xlsx(name: str) -> bytes:
+def overview_xlsx(name: str, as_of: dt.date | None = None) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     from maatwerk.core.exports import append_row
 
     title, build = OVERVIEWS[name]
-    header, rows = build()
+    header, rows = build(as_of)
     wb = Workbook()
     ws = wb.active
     ws.title = name[:31]

@@ -50,8 +50,13 @@ def progress_letter(request):
 
 @login_required
 def overviews(request):
+    from maatwerk.trajectories.forms import AsOfForm
+
     _programme_only(request.user)
-    return render(request, "reporting/overviews.html", {"overviews": services.OVERVIEWS})
+    form = AsOfForm(request.GET)
+    as_of = form.cleaned_data["op"] if form.is_valid() else None
+    query = f"?op={as_of.isoformat()}" if as_of else ""
+    return render(request, "reporting/overviews.html", {"overviews": services.OVERVIEWS, "form": form, "as_of": as_of, "query": query})
 
 
 @login_required
@@ -59,9 +64,11 @@ def overview_download(request, name, fmt):
     _programme_only(request.user)
     if name not in services.OVERVIEWS or fmt not in ("csv", "xlsx"):
         raise Http404("Onbekend overzicht.")
+    as_of = _as_of(request) if request.GET.get("op") else None
+    stamp = f"-{as_of.isoformat()}" if as_of else ""
     if fmt == "csv":
-        response = HttpResponse(services.overview_csv(name), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(services.overview_csv(name, as_of), content_type="text/csv; charset=utf-8")
     else:
-        response = HttpResponse(services.overview_xlsx(name), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="overzicht-{name}.{fmt}"'
+        response = HttpResponse(services.overview_xlsx(name, as_of), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="overzicht-{name}{stamp}.{fmt}"'
     return response

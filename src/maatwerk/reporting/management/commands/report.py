@@ -19,14 +19,19 @@ class Command(BaseCommand):
         overview = sub.add_parser("overview", help="een overzicht voor de Kamer")
         overview.add_argument("name", choices=sorted(services.OVERVIEWS))
         overview.add_argument("--out", required=True, type=Path)
+        overview.add_argument("--as-of", dest="as_of", default=None, help="stand op JJJJ-MM-DD (standaard: vandaag)")
 
     def handle(self, *args, kind, out, **options):
         if kind == "overview":
             name = options["name"]
+            try:
+                as_of = dt.date.fromisoformat(options["as_of"]) if options["as_of"] else None
+            except ValueError:
+                raise CommandError("--as-of: een datum in de vorm JJJJ-MM-DD") from None
             if out.suffix == ".csv":
-                out.write_text(services.overview_csv(name), encoding="utf-8")
+                out.write_text(services.overview_csv(name, as_of), encoding="utf-8")
             elif out.suffix == ".xlsx":
-                out.write_bytes(services.overview_xlsx(name))
+                out.write_bytes(services.overview_xlsx(name, as_of))
             else:
                 raise CommandError(f"{out}: kies .csv of .xlsx")
             self.stdout.write(f"Overzicht {name} geschreven naar {out}.")
