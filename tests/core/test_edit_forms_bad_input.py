@@ -53,13 +53,10 @@ def _assumptions():
 CASES = [
     # (kind of record, field, bad value (None: left out), part of the message on that field)
     ("project", "name", None, "verplicht"),
-    ("project", "target_year", "twintig-dertig", "geheel getal"),
-    ("project", "target_year", "2075", "tussen 2020 en 2060"),
-    ("project", "co2_reduction_t", "-1", "niet negatief"),
-    ("project", "co2_reduction_t", "veel", "getal"),
-    ("project", "co2_reduction_t", "1e400", "getal"),
-    ("project", "investment_eur", "-100", "niet negatief"),
-    ("project", "additional_reduction_public_t", "999999999", "groter dan de hele reductie"),
+    ("project", "baseline_emissions_t", "-1", "niet negatief"),
+    ("project", "baseline_emissions_t", "veel", "getal"),
+    ("project", "baseline_emissions_t", "1e400", "getal"),
+    ("project", "acceleration_years", "-1", "niet negatief"),
     ("project", "levy_regime", "2099", "geen beschikbare keuze"),
     ("project", "techniques", ["kernfusie"], "geen beschikbare keuze"),
     ("project", "version", None, "verplicht"),

@@ -21,30 +21,30 @@ def _anqore_project():
 def test_project_form_keeps_input_and_shows_numbers_with_dutch_separators(users, client):
     client.force_login(users["programme"])
     project = _anqore_project()
-    Project.objects.filter(pk=project.pk).update(investment_eur=1500000.0, acceleration_years=2.5)
+    Project.objects.filter(pk=project.pk).update(baseline_emissions_t=1500000.0, acceleration_years=2.5)
     url = reverse("finance:project_edit", args=[project.pk])
     shown = read(client.get(url)).forms["bewerken"]
-    assert shown["investment_eur"] == "1.500.000" and shown["acceleration_years"] == "2,5"
+    assert shown["baseline_emissions_t"] == "1.500.000" and shown["acceleration_years"] == "2,5"
     assert not re.search(r'value="-?[0-9]+\.[0-9]"', client.get(url).content.decode())  # never 1500000.0
     project.refresh_from_db()
-    typed = {"name": "Nieuwe naam", "description": "Mijn omschrijving", "levy_regime": project.levy_regime, "target_year": "2030",
-             "co2_reduction_t": "veel", "investment_eur": "2.500.000,50", "version": str(project.version)}
+    typed = {"name": "Nieuwe naam", "description": "Mijn omschrijving", "levy_regime": project.levy_regime,
+             "baseline_emissions_t": "veel", "acceleration_years": "2,5", "version": str(project.version)}
     response = client.post(url, typed)
     assert response.status_code == 422
     page = read(response)
     assert_kept(page, "bewerken", typed)
-    assert_error_next_to(page, "id_co2_reduction_t", "getal")
+    assert_error_next_to(page, "id_baseline_emissions_t", "getal")
     assert_summary(page, "bewerken-fouten", "Niet opgeslagen")
 
 
 def test_project_form_reads_dutch_numbers(users, client):
     client.force_login(users["programme"])
     project = _anqore_project()
-    data = {"name": project.name, "levy_regime": project.levy_regime, "target_year": "2030", "baseline_emissions_t": "1.200.000",
-            "co2_reduction_t": "500.000", "investment_eur": "1.500.000,50", "version": project.version}
+    data = {"name": project.name, "levy_regime": project.levy_regime, "baseline_emissions_t": "1.200.000,5",
+            "acceleration_years": "1,5", "version": project.version}
     assert client.post(reverse("finance:project_edit", args=[project.pk]), data).status_code == 302
     project.refresh_from_db()
-    assert (project.baseline_emissions_t, project.co2_reduction_t, project.investment_eur) == (1200000.0, 500000.0, 1500000.5)
+    assert (project.baseline_emissions_t, project.acceleration_years) == (1200000.5, 1.5)
 
 
 def _case_post(case, **changes):

@@ -58,3 +58,10 @@ def test_tata_two_billion_from_its_jloi(day, shown, users, client):
                 f"/open-data/projecten.csv?op={day}", f"/rapportage/voortgangsbrief/?op={day}", f"/rapportage/overzichten/steun.csv?op={day}"):
         found = any(s in texts[url] for s in TATA)
         assert found == shown, f"{url} on {day}: {'missing' if shown else 'shown too early'}"
+
+
+def test_a_company_page_as_of_a_date_lists_the_documents_published_by_then(demo, client):
+    before = client.get("/bedrijven/royal-cosun/", {"op": "2025-06-30"}).content.decode()
+    after = client.get("/bedrijven/royal-cosun/", {"op": "2025-12-18"}).content.decode()
+    assert "Joint Letter of Intent Royal Cosun" in before and "Bindende maatwerkafspraak Royal Cosun" not in before
+    assert "Bindende maatwerkafspraak Royal Cosun" in after

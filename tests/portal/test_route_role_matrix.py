@@ -90,8 +90,8 @@ def pause_or_resume(ids) -> str:
 
 def project_form(ids):
     p = Project.objects.get(pk=ids["project"])
-    return {"name": p.name, "levy_regime": p.levy_regime, "target_year": p.target_year, "co2_reduction_t": p.co2_reduction_t,
-            "baseline_emissions_t": p.baseline_emissions_t, "public_source": "matrix", "version": p.version}
+    return {"name": p.name, "levy_regime": p.levy_regime, "baseline_emissions_t": p.baseline_emissions_t, "zzs": "matrix",
+            "version": p.version}
 
 
 def business_case_form(ids):
@@ -324,7 +324,7 @@ def matrix() -> list[Case]:
         G("GET /api/v1/projects/", "/api/v1/projects/", LOGIN_ANY),
         G("GET /api/v1/projects/{project_id}", lambda ids: f"/api/v1/projects/{ids['project']}", ANQORE_OBJECT),
         P("PATCH /api/v1/projects/{project_id}", lambda ids: f"/api/v1/projects/{ids['project']}", programme_writes(200),
-          lambda ids: {"version": version(Project, ids["project"]), "public_source": "matrix-api"}, method="PATCH", as_json=True),
+          lambda ids: {"version": version(Project, ids["project"]), "description": "matrix-api"}, method="PATCH", as_json=True),
         G("GET /api/v1/projects/{project_id}/evaluation", lambda ids: f"/api/v1/projects/{ids['project']}/evaluation", ANQORE_OBJECT),
         G("GET /api/v1/budget/support", "/api/v1/budget/support?as_of=2026-01-01", PROGRAMME_ONLY),
         G("api-1:openapi-json", "/api/v1/openapi.json", (LP, *LOGIN_ANY[1:])),

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 
+from maatwerk.accounts.models import Role
 from maatwerk.finance.models import Project
 from maatwerk.programme.imports import import_milestones
 from maatwerk.programme.models import Milestone, OutlookAssumptions
@@ -86,12 +87,26 @@ def test_planning_dates_outside_the_plausible_range_refused_by_the_import(milest
     assert sorted(Milestone.objects.values_list("pk", "planned", "forecast", "actual", "version")) == before
 
 
-def test_planning_dates_outside_the_plausible_range_refused_for_a_project(users, client):
+def test_a_publication_date_outside_the_plausible_range_is_refused(users, client):
+    """The day a figure became public is the register's (the project form has no such field): 31-12-9999
+    is refused with the field named, and the figure stays unpublished."""
+    from django.core.exceptions import ValidationError
+
+    from maatwerk.figures import services as figure_services
+    from maatwerk.trajectories import services as trajectory_services
+
+    from ..helpers import make_user
+
     project = Project.objects.get(trajectory__company__name="Nobian")
-    client.force_login(users["programme"])
-    post = {"name": project.name, "levy_regime": project.levy_regime, "target_year": project.target_year,
-            "co2_reduction_t": project.co2_reduction_t, "figures_published": "on", "figures_published_on": "9999-12-31",
-            "version": project.version}
-    response = client.post(f"/projecten/{project.pk}/bewerken/", post)
-    assert response.status_code == 422 and "publicatiedatum van de cijfers 31-12-9999 ligt buiten" in response.content.decode()
-    assert Project.objects.get(pk=project.pk).figures_published_on == dt.date(2024, 12, 19)
+    source = trajectory_services.add_document(project.trajectory, "news", "Bericht", "public", document_date=dt.date(2025, 1, 2), published=True)
+    figure = figure_services.record_figure(
+        company=project.trajectory.company, project=project, quantity="gas_reduction_m3_per_year", low=1e6, high=1e6, qualifier="about",
+        source=source, valid_from=dt.date(2025, 1, 2), confidentiality="public", actor=users["programme"],
+    )
+    with pytest.raises(ValidationError) as refused:
+        figure_services.publish(figure, make_user("t-programma-2", Role.PROGRAMME), published_on=dt.date(9999, 12, 31))
+    assert "published_on" in refused.value.message_dict
+    figure.refresh_from_db()
+    assert figure.state == "draft"
+
+

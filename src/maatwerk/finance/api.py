@@ -6,6 +6,7 @@ from django.forms.models import model_to_dict
 from django.http import Http404
 from ninja import Field, Router, Schema
 from ninja.responses import Status
+from pydantic import ConfigDict
 
 from maatwerk.core.forms import error_summary
 from maatwerk.core.locking import StaleEdit
@@ -56,31 +57,22 @@ def _number(lo_hi: tuple[float, float], description: str = ""):
 
 
 class ProjectPatch(Schema):
-    """The fields to change; every other field keeps its value. ``version`` is the version the change is based on."""
+    """The fields to change; every other field keeps its value. ``version`` is the version the change is based on.
+
+    A project's figures (reductions, target year, support, source, publication) are not fields of the
+    project: they are records of the register (``POST /api/v1/figures/``); naming one here is refused."""
+
+    model_config = ConfigDict(extra="forbid")
 
     version: int = Field(..., ge=0, strict=True, description="Versie waarop de wijziging gebaseerd is (optimistische vergrendeling)")
     name: str | None = Field(None, min_length=1, max_length=200, pattern=TEXT)
     description: str | None = Field(None, max_length=20000, pattern=TEXT)
-    target_year: int | None = Field(None, ge=2020, le=2060, strict=True)
-    baseline_period: str | None = Field(None, max_length=40, pattern=TEXT)
     baseline_emissions_t: float | None = _number(bounds.TONNES)
-    co2_reduction_t: float | None = _number(bounds.TONNES)
-    dispensation_rights_t: float | None = _number(bounds.TONNES)
-    additional_reduction_public_t: float | None = _number(bounds.TONNES)
     acceleration_years: float | None = _number(bounds.YEARS_SPAN)
-    nox_reduction_t: float | None = _number(bounds.TONNES)
-    nh3_reduction_t: float | None = _number(bounds.TONNES)
-    water_m3: float | None = _number(bounds.VOLUME_M3)
-    gas_m3: float | None = _number(bounds.VOLUME_M3)
-    investment_eur: float | None = _number(bounds.EUROS)
-    support_max_eur: float | None = _number(bounds.EUROS)
     legally_required: bool | None = Field(None, strict=True)
     generic_instruments_checked: bool | None = Field(None, strict=True)
     financial_securities: bool | None = Field(None, strict=True)
-    public_source: str | None = Field(None, max_length=20000, pattern=TEXT)
     techniques: list[Annotated[str, Field(max_length=40, pattern=TEXT)]] | None = Field(None, max_length=20, description="Codes, bijv. electrification, ccs")
-    figures_published: bool | None = Field(None, strict=True, description="Cijfers openbaar (alleen het programmateam)")
-    figures_published_on: dt.date | None = None
 
 
 class ProjectIn(Schema):
@@ -155,7 +147,7 @@ def patch_project(request, project_id: int, body: ProjectPatch):
     for key, value in changes.items():
         if value is None and key == "techniques":
             value = []
-        if value is None and key in ("name", "target_year", "legally_required", "generic_instruments_checked", "financial_securities", "figures_published"):
+        if value is None and key in ("name", "legally_required", "generic_instruments_checked", "financial_securities"):
             return Status(422, {"detail": f"{key}: mag niet leeg zijn.", "errors": {key: ["Mag niet leeg zijn."]}})
         data[key] = "" if value is None else value
     form = ProjectForm(data, instance=project)

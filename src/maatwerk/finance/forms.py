@@ -1,12 +1,9 @@
 """Edit forms for projects and business cases, both with optimistic locking."""
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maatwerk.core.forms import (
-    NUMBER_HELP,
-    DateInput,
     DutchDecimalField,
     DutchPercentField,
     StyledForm,
@@ -33,40 +30,22 @@ class ProjectForm(StyledForm, VersionedModelForm):
 
     class Meta:
         model = Project
+        # the project's own inputs; its figures (reductions, support, target year, source, publication)
+        # are records of the register of figures (maatwerk.figures), entered and published there
         fields = [
-            "name", "description", "techniques", "levy_regime", "baseline_period", "baseline_emissions_t", "target_year",
-            "co2_reduction_t", "dispensation_rights_t", "additional_reduction_public_t", "acceleration_years",
-            "nox_reduction_t", "nh3_reduction_t", "zzs", "water_m3", "gas_m3", "other_living_environment",
-            "investment_eur", "support_max_eur", "legally_required", "generic_instruments_checked", "financial_securities",
-            "state_aid_framework", "public_source", "figures_published", "figures_published_on",
+            "name", "description", "techniques", "levy_regime", "baseline_emissions_t", "acceleration_years", "zzs",
+            "other_living_environment", "legally_required", "generic_instruments_checked", "financial_securities", "state_aid_framework",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3}), "zzs": forms.Textarea(attrs={"rows": 2}),
-                   "figures_published_on": DateInput(),
-                   "other_living_environment": forms.Textarea(attrs={"rows": 2}), "public_source": forms.Textarea(attrs={"rows": 2})}
+                   "other_living_environment": forms.Textarea(attrs={"rows": 2})}
         field_classes = dutch_number_classes(Project, fields)
-        help_texts = {"investment_eur": NUMBER_HELP}
 
     def clean(self):
         data = super().clean()
-        for name in ("baseline_emissions_t", "co2_reduction_t", "dispensation_rights_t", "additional_reduction_public_t",
-                     "investment_eur", "support_max_eur", "acceleration_years", "water_m3", "gas_m3"):
+        for name in ("baseline_emissions_t", "acceleration_years"):
             value = data.get(name)
             if value is not None and value < 0:
                 self.add_error(name, _("Mag niet negatief zijn."))
-        target = data.get("target_year")
-        if target is not None and not 2020 <= target <= 2060:
-            self.add_error("target_year", _("Het doeljaar ligt tussen 2020 en 2060."))
-        reduction, baseline = data.get("co2_reduction_t"), data.get("baseline_emissions_t")
-        if reduction is not None and baseline is not None and reduction > baseline:
-            self.add_error("co2_reduction_t", _("De reductie is groter dan de emissies in de referentieperiode."))
-        additional = data.get("additional_reduction_public_t")
-        if additional is not None and reduction is not None and additional > reduction:
-            self.add_error("additional_reduction_public_t", _("Het additionele deel is groter dan de hele reductie."))
-        if "figures_published" in data:  # publishing dates itself; withdrawing the figures clears the date
-            if data["figures_published"] and not data.get("figures_published_on"):
-                data["figures_published_on"] = timezone.localdate()
-            elif not data["figures_published"]:
-                data["figures_published_on"] = None
         return data
 
 

@@ -40,7 +40,9 @@ def project_edit(request, pk):
     return edit_page(
         request, form, title=f"Project bewerken: {project}", back_url=reverse("finance:project", args=[project.pk]),
         back_label=project.name, saved=f"Project {project.name} opgeslagen.",
-        intro="Publieke cijfers en afspraken van het project. Wat hier staat kan (na publicatie) op de publieke site verschijnen.",
+        intro=("De eigen gegevens van het project: omschrijving, technieken, de emissies vóór het project (voor de doorrekening) "
+               "en de regels. De cijfers van de afspraak (reducties, doeljaar, investering, maximale steun) legt u met hun bron vast "
+               "onder Cijfers van het project; daar worden ze ook met vier ogen gepubliceerd."),
     )
 
 

@@ -259,11 +259,6 @@ def open_projects(as_of: dt.date | None = None) -> list[dict]:
     return [{k: v for k, v in row.items() if k != "values"} for row in projects(as_of=as_of)]
 
 
-def published_projects(as_of: dt.date | None = None):
-    """The projects that are in the public record on ``as_of`` (see :func:`public_figures`)."""
-    return Project.objects.filter(pk__in=[item.project.pk for item in public_figures(as_of)]).select_related("trajectory__company")
-
-
 def published_documents():
     return (
         Document.objects.filter(published=True, confidentiality=Confidentiality.PUBLIC)
@@ -272,8 +267,11 @@ def published_documents():
     )
 
 
-def documents(company_slug: str | None = None, doc_type: str | None = None) -> list[dict]:
+def documents(company_slug: str | None = None, doc_type: str | None = None, as_of: dt.date | None = None) -> list[dict]:
+    """The published public documents; with ``as_of`` only those published by then."""
     qs = published_documents().order_by("-document_date", "title")
+    if as_of is not None:
+        qs = qs.exclude(published_on__gt=as_of)
     if company_slug:
         qs = qs.filter(trajectory__company__slug=company_slug)
     if doc_type:

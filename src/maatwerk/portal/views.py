@@ -57,7 +57,7 @@ def _home_figures(as_of: dt.date) -> dict:
         "reduction_unknown": sum(1 for p in agreed if p["values"]["co2_reduction_t"] is None),
         "support_unknown": sum(1 for p in agreed if p["values"]["support_max_eur"] is None),
         "agreed": agreed,
-        "latest_documents": [d for d in public.documents() if d["published_on"] is None or d["published_on"] <= as_of][:8],
+        "latest_documents": public.documents(as_of=as_of)[:8],
         "no_potential": public.unnamed_no_potential(as_of),
     }
 
@@ -83,7 +83,7 @@ def company(request, slug):
     return render(
         request,
         "portal/company.html",
-        {"company": data, "projects": public.projects(slug, as_of=as_of), "documents": public.documents(slug), "history": rows, "chart": chart,
+        {"company": data, "projects": public.projects(slug, as_of=as_of), "documents": public.documents(slug, as_of=as_of), "history": rows, "chart": chart,
          "see_also": see_also(request, registry_company), "form": form, "as_of": as_of},
     )
 
