@@ -47,3 +47,18 @@ def login(page, client, user, base_url):
     """Log ``user`` in through Django's test client and hand its session cookie to the browser."""
     client.force_login(user)
     page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}])
+
+
+def fill_new_company(page, reason: str) -> None:
+    """From the start page, open "Nieuw bedrijf" and fill in Alco Energy Rotterdam as an extension
+    (installation NL-439) with ``reason``; the caller submits."""
+    page.goto("/start/")
+    page.get_by_role("link", name="Nieuw bedrijf").click()
+    page.fill("#bedrijf-name", "Alco Energy Rotterdam")
+    page.select_option("#bedrijf-sector", "industry")
+    page.fill("#bedrijf-subsector", "bio-ethanol")
+    page.fill("#bedrijf-sites", "Europoort")
+    page.get_by_label("Zuid-Holland").check()
+    page.fill("#bedrijf-installations", "NL-439")
+    page.get_by_label("Uitbreiding buiten de top-20").check()
+    page.fill("#bedrijf-admission_reason", reason)

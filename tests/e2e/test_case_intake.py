@@ -12,7 +12,7 @@ from maatwerk.accounts.models import Membership, Role
 from maatwerk.registry.models import Installation, Operator
 from maatwerk.trajectories.models import EventKind, Trajectory
 
-from .conftest import login
+from .conftest import fill_new_company, login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -42,17 +42,7 @@ def test_a_new_case_with_a_bounded_eop_through_the_web(page, client, live_server
     folder.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": 1280, "height": 900})
     login(page, client, programme_user, live_server.url)
-    page.goto("/start/")
-    page.get_by_role("link", name="Nieuw bedrijf").click()
-
-    page.fill("#bedrijf-name", "Alco Energy Rotterdam")
-    page.select_option("#bedrijf-sector", "industry")
-    page.fill("#bedrijf-subsector", "bio-ethanol")
-    page.fill("#bedrijf-sites", "Europoort")
-    page.get_by_label("Zuid-Holland").check()
-    page.fill("#bedrijf-installations", "NL-439")
-    page.get_by_label("Uitbreiding buiten de top-20").check()
-    page.fill("#bedrijf-admission_reason", "Toegelaten als uitbreiding (voortgangsbrief maart 2024).")
+    fill_new_company(page, "Toegelaten als uitbreiding (voortgangsbrief maart 2024).")
     shoot(page, folder, "nieuw-bedrijf")
     page.get_by_role("button", name="Bedrijf en traject aanmaken").click()
     page.locator("h1", has_text="Traject Alco Energy Rotterdam").wait_for()

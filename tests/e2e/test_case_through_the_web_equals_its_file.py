@@ -20,7 +20,7 @@ from maatwerk.finance.models import Project
 from maatwerk.registry.models import Company, Installation, Operator
 from maatwerk.trajectories.models import Document
 
-from .conftest import login
+from .conftest import fill_new_company, login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -115,16 +115,7 @@ def test_the_case_entered_in_the_browser_exports_as_its_case_file(browser, live_
     validate(json.loads(json.dumps(CASE)))  # the expectation itself is a valid case file
     anna, bram = members
     context, page = as_user(browser, live_server, anna)
-    page.goto("/start/")
-    page.get_by_role("link", name="Nieuw bedrijf").click()
-    page.fill("#bedrijf-name", "Alco Energy Rotterdam")
-    page.select_option("#bedrijf-sector", "industry")
-    page.fill("#bedrijf-subsector", "bio-ethanol")
-    page.fill("#bedrijf-sites", "Europoort")
-    page.get_by_label("Zuid-Holland").check()
-    page.fill("#bedrijf-installations", "NL-439")
-    page.get_by_label("Uitbreiding buiten de top-20").check()
-    page.fill("#bedrijf-admission_reason", CASE["company"]["admission"]["reason"])
+    fill_new_company(page, CASE["company"]["admission"]["reason"])
     page.get_by_role("button", name="Bedrijf en traject aanmaken").click()
     page.locator("h1", has_text="Traject Alco Energy Rotterdam").wait_for()
 
