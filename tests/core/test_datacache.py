@@ -190,10 +190,11 @@ def test_a_write_by_another_process_that_does_not_share_the_cache_is_seen(client
     assert total() == first  # served from the cache now
     settings_dict = connection.settings_dict
     url = f"postgres://{settings_dict['USER']}@{settings_dict['HOST']}:{settings_dict['PORT']}/{settings_dict['NAME']}"
-    script = (
+    script = (  # the register's record that holds today, changed by a plain update (no signals, no service)
         "import django; django.setup()\n"
+        "from tests.core.test_datacache import bump_register_reduction\n"
         "from maatwerk.finance.models import Project\n"
-        f"Project.objects.filter(pk={project.pk}).update(co2_reduction_t={project.co2_reduction_t} + 555000.0)\n"
+        f"bump_register_reduction(Project.objects.get(pk={project.pk}), 555000.0)\n"
     )
     env = {**os.environ, "DATABASE_URL": url, "MAATWERK_CACHE_URL": "", "DJANGO_SETTINGS_MODULE": "maatwerk.config.settings"}
     subprocess.run([sys.executable, "-c", script], env=env, check=True, timeout=120)

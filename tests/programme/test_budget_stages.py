@@ -41,7 +41,7 @@ def _random_entries(rng: random.Random, projects, n: int) -> None:
 def _expected_with_pandas(as_of: dt.date) -> tuple[pd.DataFrame, pd.Series]:
     """The same rules, written down independently: per series the latest entry begun by ``as_of``
     (a month or year from its last day); per project committed = max(committed, disbursed), reserved only
-    without commitment; each project in the most specific budget that covers its company."""
+    without commitment; each project in the most specific budget that covers its company and exists by then."""
     rows = list(BudgetEntry.objects.values("pk", "project_id", "project__trajectory__company__name", "project__trajectory__company__sector",
                                            "stage", "year", "amount_eur", "valid_from", "valid_from_precision"))
     df = pd.DataFrame(rows).rename(columns={"project__trajectory__company__name": "company", "project__trajectory__company__sector": "sector"})
@@ -64,7 +64,9 @@ def _expected_with_pandas(as_of: dt.date) -> tuple[pd.DataFrame, pd.Series]:
     out["claimed"] = out["committed"] + out["reserved"]
     out = out[out["claimed"] > 0]
     companies = df.drop_duplicates("project_id").set_index("project_id")[["company", "sector"]]
-    budgets = pd.DataFrame(list(Budget.objects.values("name", "scope")))
+    budgets = pd.DataFrame(list(Budget.objects.values("name", "scope", "established_on")))
+    known = pd.to_datetime(budgets["established_on"])
+    budgets = budgets[known.isna() | (known <= pd.Timestamp(as_of))][["name", "scope"]]  # a budget counts from its source's day
     pairs = companies.reset_index().merge(budgets, how="cross")
     pairs["rank"] = np.select(
         [pairs["scope"] == pairs["company"], pairs["scope"] == "sector:" + pairs["sector"], pairs["scope"] == ""], [3, 2, 1], default=0

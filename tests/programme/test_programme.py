@@ -55,9 +55,13 @@ def test_budget_use(demo):
     fund = use["Klimaatfonds: reservering verduurzaming industrie (indicatief)"]
     # Nobian's binding 185 M and Yara's grant of 30 M committed; Cosun's JLoI maximum of 105 M only reserved
     assert (fund["committed_eur"], fund["reserved_eur"]) == (185e6 + 30e6, 105e6) and fund["share"] == pytest.approx(320e6 / 3e9)
-    assert use["Tata Steel Nederland: maximale bijdrage Staat"]["claimed_eur"] == 0  # its JLoI is of 29 September 2025
+    # Tata's EUR 2 bn is established by its JLoI of 29 September 2025: not yet a budget on 30 June 2025
+    assert "Tata Steel Nederland: maximale bijdrage Staat" not in use
     assert use["Maatwerk afvalverbrandingsinstallaties"]["claimed_eur"] == 0  # no waste project has money yet
-    assert use["Elektrificatieregeling industrie"]["reference"] and use["Elektrificatieregeling industrie"]["claimed_eur"] == 0
+    assert "Elektrificatieregeling industrie" not in use  # its framework is of 1 July 2025
+    later = {b["budget"].name: b for b in services.budget_use(services.totals(dt.date(2025, 9, 29)))}
+    assert "Tata Steel Nederland: maximale bijdrage Staat" in later
+    assert later["Elektrificatieregeling industrie"]["reference"] and later["Elektrificatieregeling industrie"]["claimed_eur"] == 0
 
 
 def test_conversion_rates_from_history(demo):
