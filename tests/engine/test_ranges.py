@@ -161,3 +161,13 @@ def test_describe_passes_a_span_to_the_formatter_once():
 def test_inconsistent_values_are_refused(low, high, qualifier):
     with pytest.raises(ValueError):
         Value(low, high, qualifier)
+
+
+@pytest.mark.parametrize("value, single", [
+    (Value(260e3, 260e3, "exact"), 260e3), (Value(500, 500, "about"), 500), (Value(224e3, 263e3, "range"), 224e3),
+    (Value(0.5e6, None, "more_than"), 0.5e6), (Value(17, None, "at_least"), 17), (Value(None, 105e6, "at_most"), 105e6),
+])
+def test_the_single_number_of_a_value_is_its_lower_end_or_the_maximum(value, single):
+    """A plain column or sum takes the value, the lower end of a range or open range, and the upper end
+    of "ten hoogste" (a maximum support is the amount reserved)."""
+    assert value.single == single

@@ -91,6 +91,18 @@ def test_outlook_command_is_reproducible(demo, capsys):
         call_command("outlook", "--trials", "0")
 
 
+def test_outlook_as_of_a_date_counts_the_projects_and_figures_of_that_day(demo, capsys):
+    def cosun(*extra):
+        call_command("outlook", "--trials", "500", "--seed", "5", "--format", "json", *extra)
+        return next(p for p in json.loads(capsys.readouterr().out)["projects"] if p["project"].startswith("Royal Cosun"))
+
+    # the JLoI's 260 kt on 30 June 2025, the binding agreement's 167 kt today
+    assert cosun("--as-of", "2025-06-30")["co2_reduction_t"] == 260_000
+    assert cosun()["co2_reduction_t"] == 167_000
+    with pytest.raises(CommandError, match="--as-of"):
+        call_command("outlook", "--as-of", "30-6-2025")
+
+
 def test_monitoring_list_filters_and_exports(users, client):
     client.force_login(users["programme"])
     nobian = Project.objects.get(trajectory__company__name="Nobian")

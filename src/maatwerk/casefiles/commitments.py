@@ -12,9 +12,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from maatwerk.core.templatetags.maatwerk import datum
 from maatwerk.finance import projects
-from maatwerk.trajectories.models import DatePrecision
 
 #: register quantity → project column
 COLUMNS = {
@@ -30,28 +28,10 @@ COLUMNS = {
 }
 
 
-def single_value(figure) -> float | None:
-    """The one number a column can hold: the upper bound of "at most", else the value or lower bound."""
-    return figure.high if figure.qualifier == "at_most" else figure.low
-
-
-def _source_text(doc) -> str:
-    if doc.document_date is None:
-        when = ""
-    elif doc.date_precision == DatePrecision.DAY:
-        when = datum(doc.document_date)
-    elif doc.date_precision == DatePrecision.MONTH:
-        when = f"{datum(doc.document_date).split(' ', 1)[1]}"
-    else:
-        when = str(doc.document_date.year)
-    parts = [doc.title, when, doc.reference]
-    return ", ".join(p for p in parts if p)
-
-
 def commitment_values(project) -> dict:
     """The columns as the register's current internal figures of ``project`` give them (today)."""
     from maatwerk.figures.models import PublicationState
-    from maatwerk.figures.selectors import current
+    from maatwerk.figures.selectors import current, source_text, value
 
     today = timezone.localdate()
     held = {
@@ -59,7 +39,7 @@ def commitment_values(project) -> dict:
         for (company_id, project_id, quantity), figure in current(as_of=today, audience="internal", companies=[project.trajectory.company_id]).items()
         if project_id == project.pk
     }
-    values = {column: (single_value(held[q]) if q in held else None) for q, column in COLUMNS.items()}
+    values = {column: (value(held[q]).single if q in held else None) for q, column in COLUMNS.items()}
     reduction = held.get("co2_reduction_t_per_year")
     if reduction is not None and reduction.year:
         values["target_year"] = reduction.year
@@ -70,7 +50,7 @@ def commitment_values(project) -> dict:
     values["figures_published"] = bool(shown) and len(published) == len(shown)
     values["figures_published_on"] = max((f.published_on for f in published), default=None) if values["figures_published"] else None
     docs = {f.source_id: f.source for f in sorted(shown, key=lambda f: (f.valid_from, f.pk))}
-    values["public_source"] = "; ".join(_source_text(d) for d in docs.values() if d.confidentiality == "public")
+    values["public_source"] = "; ".join(source_text(d) for d in docs.values() if d.confidentiality == "public")
     return values
 
 

@@ -86,6 +86,12 @@ class Value:
         return self.high
 
     @property
+    def single(self) -> float:
+        """The one number a plain column or sum takes from this value: the value, the lower end of a
+        range, of "ten minste" or "meer dan", the upper end of "ten hoogste" (a maximum, e.g. of support)."""
+        return self.high if self.qualifier == AT_MOST else self.low  # type: ignore[return-value]  # set per __post_init__
+
+    @property
     def point(self) -> float | None:
         """The single amount of an exact or about value; None otherwise."""
         return self.low if self.qualifier in POINT_QUALIFIERS else None

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q, QuerySet
 
 from maatwerk.engine.ranges import Value
-from maatwerk.trajectories.models import Confidentiality
+from maatwerk.trajectories.models import Confidentiality, Document
 
 from .models import Figure, PublicationState
 
@@ -110,6 +110,15 @@ def value(figure: Figure) -> Value:
     if figure.qualifier in ("exact", "about"):
         return Value(figure.low, figure.low, figure.qualifier)  # one amount: low = high
     return Value(figure.low, figure.high, figure.qualifier)
+
+
+def source_text(doc: Document) -> str:
+    """A source document as a reader finds it: title, date as precise as it is known, reference
+    ("Joint Letter of Intent Royal Cosun, 23 juni 2025, Kamerstuk …")."""
+    from maatwerk.core.templatetags.maatwerk import datum_nauwkeurig
+
+    when = datum_nauwkeurig(doc.document_date, doc.date_precision) if doc.document_date else ""
+    return ", ".join(p for p in (doc.title, when, doc.reference) if p)
 
 
 def history(company: Company | None = None, project: Project | None = None) -> QuerySet[Figure]:

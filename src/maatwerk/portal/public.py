@@ -26,7 +26,7 @@ from django.utils import timezone
 from maatwerk.engine import workflow
 from maatwerk.engine.ranges import POINT_QUALIFIERS, Value
 from maatwerk.figures.models import Figure
-from maatwerk.figures.selectors import current
+from maatwerk.figures.selectors import current, source_text
 from maatwerk.figures.selectors import value as figure_value
 from maatwerk.finance.models import Project
 from maatwerk.trajectories.models import Confidentiality, Document, Trajectory
@@ -195,14 +195,6 @@ class PublicProject:
         return None if figure is None else figure_value(figure)
 
 
-def _source_text(doc: Document) -> str:
-    """A public source as a reader finds it: title, date as precise as known, reference."""
-    from maatwerk.core.templatetags.maatwerk import datum_nauwkeurig
-
-    when = datum_nauwkeurig(doc.document_date, doc.date_precision) if doc.document_date else ""
-    return ", ".join(p for p in (doc.title, when, doc.reference) if p)
-
-
 def public_figures(as_of: dt.date | None = None, known_at: dt.datetime | None = None, company_slug: str | None = None) -> list[PublicProject]:
     """The projects with at least one figure in the public record on ``as_of`` (None: today), of
     companies that may be named, each with the figures that held then (``known_at``: as the system
@@ -242,7 +234,7 @@ def _project_row(item: PublicProject) -> dict:
         row[f"{field}_text"] = figure_text(figures.get(field))
     shown = sorted(figures.values(), key=lambda f: (f.valid_from, f.pk))
     sources = {f.source_id: f.source for f in shown}
-    row["public_source"] = "; ".join(_source_text(d) for d in sources.values())
+    row["public_source"] = "; ".join(source_text(d) for d in sources.values())
     row["figures_published_on"] = max((f.published_on for f in shown if f.published_on), default=None)
     row["values"] = {field: item.value(field) for field in FIGURE_FIELDS}  # for totals and pages, not for the open data
     return row

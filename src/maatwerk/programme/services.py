@@ -55,13 +55,6 @@ REGISTER = {
 }
 
 
-def single(value: ranges.Value | None) -> float | None:
-    """The one number a sum of plain numbers (and the outlook) takes from a register value: the value,
-    the lower end of a range or of "ten minste", the upper end of "ten hoogste" (a maximum support)."""
-    if value is None:
-        return None
-    return value.high if value.qualifier == ranges.AT_MOST else value.low
-
 
 @dataclass
 class ProjectRow:
@@ -108,7 +101,7 @@ def project_rows(as_of: dt.date | None = None, projects: Iterable[Project] | Non
     for p in projects:
         phase = state_as_of(p.trajectory, as_of).phase
         values = held[p.pk]
-        figures = {f: single(values[f]) for f in FIGURES if f != "additional_t"}
+        figures = {f: None if (v := values[f]) is None else v.single for f in FIGURES if f != "additional_t"}
         # the agreement's figure, else the levy computation per the decision's regime (the same rule as the outlook)
         published = values["additional_t"]
         low, high, basis = additional_range(p, None if published is not None else additional_at_target(p), published)
@@ -431,7 +424,8 @@ def monitoring_rows(today: dt.date | None = None, tolerance_days: int = 90, tole
         reports[r.project_id][r.year] = r.emissions_t
     held = register_values(today)  # the agreed reduction as the register holds it on the day of monitoring
     for p in Project.objects.filter(pk__in=list(reports)).select_related("trajectory__company"):
-        reduction = single(held[p.pk]["co2_reduction_t"])
+        agreed = held[p.pk]["co2_reduction_t"]
+        reduction = None if agreed is None else agreed.single
         if p.baseline_emissions_t is None or reduction is None:
             continue
         first = planned_first_year(p)
