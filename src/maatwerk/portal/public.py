@@ -299,3 +299,17 @@ def budget_use(as_of: dt.date | None = None) -> list[dict]:
     stages = selectors.budget_stages(day, audience="public", exclude_trajectories=unnamed_trajectory_ids(day))
     keys = ("budget", "reference", "reserved_eur", "committed_eur", "disbursed_eur", "claimed_eur", "free_eur", "share")
     return [{k: row[k] for k in keys} for row in stages.rows]
+
+
+def support_by_project(as_of: dt.date | None = None) -> dict[int, dict]:
+    """Per project (of a company that may be named): its reserved, committed and disbursed support on
+    ``as_of`` and its furthest stage, from published public documents only."""
+    from maatwerk.programme import selectors
+
+    day = as_of or timezone.localdate()
+    rows = selectors.project_support(day, audience="public", exclude_trajectories=unnamed_trajectory_ids(day))
+    return {
+        s.project.pk: {"reserved_eur": s.counted.reserved_eur, "committed_eur": s.counted.committed_eur,
+                       "disbursed_eur": s.counted.disbursed_eur, "stage": str(s.stage)}
+        for s in rows
+    }
