@@ -99,10 +99,8 @@ def test_the_gate_exceptions_are_recorded_with_who_why_and_source(imported):
 def test_the_portal_and_the_letter_show_its_published_range_from_its_date(imported, client):
     """As of a date the public record shows the case's figures published by then, as the source says
     them (the range, the percentage); before the JLoI nothing; the unpublished gas figure never."""
-    from django.template.loader import render_to_string
 
     from maatwerk.portal import public
-    from maatwerk.reporting import services as reporting
 
     slug = Company.objects.get(name=NAME).slug
     assert public.projects(slug, as_of=dt.date(2026, 3, 10)) == []
@@ -115,9 +113,10 @@ def test_the_portal_and_the_letter_show_its_published_range_from_its_date(import
     earlier = client.get(f"/bedrijven/{slug}/", {"op": "2026-03-10"}).content.decode()
     assert "224–263 kt" in later and "65–75%" in later and "224–263 kt" not in earlier
     assert "100 mln m³" not in later
-    letter = render_to_string("reporting/progress_letter.html", reporting.letter_context(dt.date(2026, 6, 30)))
-    assert "224–263 kt" in letter
-    assert "224–263 kt" not in render_to_string("reporting/progress_letter.html", reporting.letter_context(dt.date(2026, 3, 10)))
+    from maatwerk.reporting import formats, letter
+
+    assert "224–263 kt" in formats.to_html(letter.build(dt.date(2026, 6, 30)))
+    assert "224–263 kt" not in formats.to_html(letter.build(dt.date(2026, 3, 10)))
 
 
 def test_reimport_changes_nothing(imported, tmp_path):

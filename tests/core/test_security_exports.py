@@ -72,7 +72,7 @@ def test_formula_injection_reporting_overviews_csv_and_xlsx(users, client, name)
     rename("AnQore", name)
     client.force_login(users["programme"])
     for overview in ("emissies", "reducties", "data"):
-        text = client.get(reverse("reporting:overview", args=[overview, "csv"])).content.decode()
+        text = client.get(reverse("reporting:overview", args=[overview, "csv"])).content.decode("utf-8-sig")
         assert_inert_in_csv(text, name)
         sheet = load_workbook(io.BytesIO(client.get(reverse("reporting:overview", args=[overview, "xlsx"])).content)).active
         cells = [cell for row in sheet.iter_rows() for cell in row]

@@ -37,14 +37,14 @@ def test_every_menu_item_opens_for_the_role_that_sees_it(role, users, client):
 @pytest.mark.parametrize(
     "role, shown, hidden",
     [
-        ("anonymous", {"/documenten/", "/register/"}, {"/programma/", "/monitoring/", "/trajecten/", "/projecten/", "/rapportage/voortgangsbrief/",
+        ("anonymous", {"/documenten/", "/register/", "/kamerbrieven/"}, {"/programma/", "/monitoring/", "/trajecten/", "/projecten/", "/rapportage/",
                                                         "/cijfers/te-publiceren/"}),
         ("company_a", {"/projecten/", "/documenten/", "/register/", "/cijfers/bedrijven/anqore/"},
-         {"/programma/", "/monitoring/", "/rapportage/overzichten/", "/cijfers/te-publiceren/"}),
-        ("amvi", {"/trajecten/"}, {"/programma/", "/monitoring/", "/projecten/", "/rapportage/voortgangsbrief/", "/cijfers/te-publiceren/"}),
-        ("province", {"/trajecten/", "/projecten/"}, {"/programma/", "/monitoring/", "/rapportage/overzichten/", "/cijfers/te-publiceren/"}),
-        ("programme", {"/trajecten/", "/projecten/", "/programma/", "/monitoring/", "/rapportage/voortgangsbrief/",
-                       "/rapportage/overzichten/", "/cijfers/te-publiceren/"}, set()),
+         {"/programma/", "/monitoring/", "/rapportage/", "/cijfers/te-publiceren/"}),
+        ("amvi", {"/trajecten/"}, {"/programma/", "/monitoring/", "/projecten/", "/rapportage/", "/cijfers/te-publiceren/"}),
+        ("province", {"/trajecten/", "/projecten/"}, {"/programma/", "/monitoring/", "/rapportage/", "/cijfers/te-publiceren/"}),
+        ("programme", {"/trajecten/", "/projecten/", "/programma/", "/monitoring/", "/rapportage/",
+                       "/cijfers/te-publiceren/"}, set()),
     ],
 )
 def test_menu_shows_a_role_only_what_it_may_open(role, shown, hidden, users, client):

@@ -25,6 +25,8 @@ from maatwerk.finance.models import BusinessCase, Project
 from maatwerk.portal.api import api as public_api
 from maatwerk.programme.models import BudgetEntry, Milestone, OutlookAssumptions, PhaseExpectation
 from maatwerk.registry.models import Company, Installation, Operator
+from maatwerk.reporting import services as reporting
+from maatwerk.reporting.models import Letter
 from maatwerk.reporting.services import OVERVIEWS
 from maatwerk.trajectories import services
 from maatwerk.trajectories.models import AmviAdvice, AmviItem, Document, Event, ParliamentNotice, Trajectory
@@ -205,6 +207,24 @@ def matrix() -> list[Case]:
         G("programme:dashboard", "/programma/", PROGRAMME_ONLY),
         G("programme:monitoring", "/monitoring/", PROGRAMME_ONLY),
         G("reporting:overviews", "/rapportage/overzichten/", PROGRAMME_ONLY),
+        G("reporting:index", "/rapportage/", PROGRAMME_ONLY),
+        P("reporting:letter_new", "/rapportage/brieven/nieuw/", (L, 403, 403, 403, 403, 403, 302), lambda ids: {"as_of": "2025-06-30", "kenmerk": "matrix"}),
+        G("reporting:letter_edit", lambda ids: f"/rapportage/brieven/{ids['letter_draft']}/", PROGRAMME_ONLY),
+        G("reporting:letter_edit", lambda ids: f"/rapportage/brieven/{ids['letter_sent']}/", PROGRAMME_ONLY),
+        P("reporting:letter_edit", lambda ids: f"/rapportage/brieven/{ids['letter_draft']}/", (L, 403, 403, 403, 403, 403, 302),
+          lambda ids: {"subject": "Matrixbrief", "kenmerk": "matrix", "text_intro": "Matrix.", "version": version(Letter, ids["letter_draft"])}),
+        P("reporting:letter_regenerate", lambda ids: f"/rapportage/brieven/{ids['letter_draft']}/tekst-opnieuw/", (L, 403, 403, 403, 403, 403, 302),
+          lambda ids: {"version": version(Letter, ids["letter_draft"])}),
+        G("reporting:letter_file", lambda ids: f"/rapportage/brieven/{ids['letter_draft']}/brief.html", PROGRAMME_ONLY),
+        G("reporting:letter_file", lambda ids: f"/rapportage/brieven/{ids['letter_draft']}/brief.docx", PROGRAMME_ONLY),
+        P("reporting:letter_send", lambda ids: f"/rapportage/brieven/{ids['letter_to_send']}/verzenden/", (L, 403, 403, 403, 403, 403, 302),
+          lambda ids: {"sent_on": "2025-07-01", "kamerstuk": "29826-998", "kenmerk": "matrix", "version": version(Letter, ids["letter_to_send"])}),
+        G("reporting:sent_letters", "/kamerbrieven/", OPEN),
+        G("reporting:sent_letter", lambda ids: f"/kamerbrieven/{ids['letter_sent']}/", OPEN),
+        G("reporting:sent_letter", lambda ids: f"/kamerbrieven/{ids['letter_draft']}/", (404,) * 7),  # a draft is not public
+        G("reporting:sent_letter_file", lambda ids: f"/kamerbrieven/{ids['letter_sent']}/brief.html", OPEN),
+        G("reporting:sent_letter_file", lambda ids: f"/kamerbrieven/{ids['letter_sent']}/brief.docx", OPEN),
+        G("reporting:sent_letter_file", lambda ids: f"/kamerbrieven/{ids['letter_draft']}/brief.docx", (404,) * 7),
         # writes on a trajectory: GET is not allowed, POST by role
         G("trajectories:move", lambda ids: f"/trajecten/{t(ids)}/overgang/", POST_ONLY),
         P("trajectories:move", lambda ids: f"/trajecten/{t(ids)}/overgang/", programme_writes(302),
@@ -343,6 +363,7 @@ def matrix() -> list[Case]:
 
     cases += [G("portal:download", f"/open-data/{name}.{fmt}", OPEN) for name in DATASETS for fmt in ("csv", "json")]
     cases += [G("reporting:overview", f"/rapportage/overzichten/{name}.{fmt}", PROGRAMME_ONLY) for name in OVERVIEWS for fmt in ("csv", "xlsx")]
+    cases += [G("reporting:overview_dictionary", f"/rapportage/overzichten/{name}/woordenboek.csv", PROGRAMME_ONLY) for name in OVERVIEWS]
     return cases
 
 
@@ -356,6 +377,7 @@ def fingerprint() -> tuple:
         sorted(OutlookAssumptions.objects.values_list("pk", "version")),
         sorted(Figure.objects.values_list("pk", "state")), sorted(Document.objects.values_list("pk", "published", "proposed_by")),
         Milestone.objects.count(), PhaseExpectation.objects.count(), BudgetEntry.objects.count(),
+        sorted(Letter.objects.values_list("pk", "version", "status")),
         Company.objects.count(), sorted(Installation.objects.values_list("pk", "company_id")),
         sorted(Operator.objects.values_list("pk", "company_id")),
     )
@@ -400,6 +422,9 @@ def ids(users, settings, tmp_path):
     from maatwerk.finance.services import evaluate
 
     derived = [n.split("genivelleerde ")[-1][:40] for n in evaluate(project).notes if n.confidential]
+    # progress letters: a draft to edit, one to send, and one sent already
+    letter_draft, letter_to_send, letter_sent = (reporting.draft_letter(dt.date(2025, 6, 30)) for _ in range(3))
+    reporting.send_letter(letter_sent, sent_on=dt.date(2025, 7, 1), kamerstuk="29826-997", kenmerk="MVI/2025-2", actor=users["programme"], expected_version=0)
     assert any("kosten van" in d for d in derived)
     return {"derived": derived, "trajectory": anqore.pk, "project": project.pk, "document": doc.pk, "public_document": public_doc.pk,
             "submitted": submitted[0].pk, "submitted_api": submitted[1].pk,
@@ -407,7 +432,8 @@ def ids(users, settings, tmp_path):
             "operator": Installation.objects.first().operator_id, "item": item.pk,
             "milestone": milestone.pk, "party": party.pk, "party_api": party_api.pk, "figure_draft": figures[0].pk, "figure_draft_api": figures[1].pk,
             "figure_proposed": figures[2].pk, "figure_proposed_api": figures[3].pk,
-            "source_draft": source_draft.pk, "source_proposed": source_proposed.pk}
+            "source_draft": source_draft.pk, "source_proposed": source_proposed.pk,
+            "letter_draft": letter_draft.pk, "letter_to_send": letter_to_send.pk, "letter_sent": letter_sent.pk}
 
 
 def body_of(response) -> str:
@@ -494,7 +520,8 @@ def test_every_route_and_api_operation_is_in_the_matrix():
                  "figures:record", "figures:propose", "figures:publish", "figures:propose_document", "figures:publish_document",
                  "trajectories:company_new", "trajectories:company_edit", "trajectories:party_add", "trajectories:party_remove",
                  "trajectories:source", "trajectories:note", "finance:project_new",
-                 "programme:milestone_add", "programme:expectations", "programme:project_budget"):
+                 "programme:milestone_add", "programme:expectations", "programme:project_budget",
+                 "reporting:letter_new", "reporting:letter_edit", "reporting:letter_regenerate", "reporting:letter_send"):
         assert (name, "POST") in covered_methods, name
 
 

@@ -96,7 +96,7 @@ def test_no_potential_companies_are_not_named_in_public(users, client):
     assert "1 traject beëindigd zonder potentieel" in client.get("/").content.decode()  # counted, without the name
     client.force_login(users["programme"])
     letter = client.get("/rapportage/voortgangsbrief/").content.decode()
-    assert name not in letter and "zonder potentieel voor maatwerk (zonder bedrijfsnaam)" in letter
+    assert name not in letter and "Met 1 bedrijf is in deze periode vastgesteld dat er geen potentieel voor maatwerk is" in letter
     for overview in ("emissies", "data", "reducties"):
         assert name not in client.get(f"/rapportage/overzichten/{overview}.csv").content.decode(), overview
 
@@ -127,8 +127,8 @@ def test_the_draft_letter_is_for_the_programme_team_and_rendered_once(users, cli
         assert client.get("/rapportage/voortgangsbrief/?format=pdf").status_code == 403
         assert client.get("/rapportage/overzichten/steun.csv").status_code == 403
     calls = []
-    real = reporting.render_pdf
-    monkeypatch.setattr(reporting, "render_pdf", lambda html, base_url: calls.append(1) or real(html, base_url))
+    real = reporting.render_letter
+    monkeypatch.setattr(reporting, "render_letter", lambda content, fmt: calls.append(fmt) or real(content, fmt))
     client.force_login(users["programme"])
     first = client.get("/rapportage/voortgangsbrief/", {"op": "2025-06-30", "format": "pdf"})
     second = client.get("/rapportage/voortgangsbrief/", {"op": "2025-06-30", "format": "pdf"})

@@ -3,12 +3,11 @@
 import csv
 import datetime as dt
 import io
-import shutil
-import subprocess
+import re
 
 import pandas as pd
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -88,40 +87,23 @@ def test_previous_letter_date():
     assert services.previous_letter_date(dt.date(2026, 3, 15)) == dt.date(2025, 9, 15)
 
 
-@pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (Debian poppler-utils) is not installed")
-def test_pdf_contains_companies_and_totals(demo, tmp_path):
-    out = tmp_path / "brief.pdf"
-    call_command("report", "progress", "--as-of", AS_OF.isoformat(), "--out", str(out))
-    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True).stdout
-    # reading order (no -layout): a name that wraps in its cell stays one run of words
-    flowing = " ".join(subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout.split())
-    for company in ("Nobian", "AnQore", "Royal Cosun", "Tata Steel Nederland", "Dow Benelux"):
-        assert company in flowing
-    assert "meer dan 0,5" in text  # Nobian's binding agreement ("meer dan 0,5 Mt"; a narrow cell may wrap the unit)
-    shell = next(line for line in text.splitlines() if line.startswith("Shell Nederland"))
-    assert "Teruggetrokken" in shell and "3,9 Mt" not in shell  # a withdrawn company's ambition is no reduction
-    assert "260 kt" in text and "167 kt" not in text  # Cosun's JLoI on that day, not its later binding agreement
-    assert "Voortgangsbrief" in text and "30 juni 2025" in text
-
-
-def test_letter_html_and_bad_input(users, tmp_path, client):
+def test_letter_html_and_login(users, tmp_path, client):
     out = tmp_path / "brief.html"
     call_command("report", "progress", "--as-of", "2024-12-19", "--out", str(out))
     html = out.read_text(encoding="utf-8")
-    assert "Nobian: Bindende maatwerkafspraak op 19 december 2024" in html
-    with pytest.raises(CommandError, match="JJJJ-MM-DD"):
-        call_command("report", "progress", "--as-of", "30-6-2025", "--out", str(out))
-    with pytest.raises(CommandError, match=".html of .pdf"):
-        call_command("report", "progress", "--as-of", "2025-06-30", "--out", str(tmp_path / "brief.doc"))
+    assert "Met Nobian is op 19 december 2024 een bindende maatwerkafspraak gesloten." in html
     assert client.get(reverse("reporting:letter"), {"op": "2025-06-30", "format": "pdf"}).status_code == 302  # a draft: login
     client.force_login(users["programme"])
     assert client.get(reverse("reporting:letter"), {"op": "2025-06-30", "format": "pdf"})["Content-Type"] == "application/pdf"
+    assert client.get(reverse("reporting:letter"), {"op": "2025-06-30", "format": "docx"})["Content-Type"].endswith("wordprocessingml.document")
 
 
 def test_emission_overview_matches_the_registry(demo, tmp_path):
     out = tmp_path / "emissies.csv"
     call_command("report", "overview", "emissies", "--out", str(out))
-    rows = {r["bedrijf"]: r for r in csv.DictReader(io.StringIO(out.read_text(encoding="utf-8")))}
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw  # UTF-8 with a BOM, RFC 4180 line ends
+    rows = {r["bedrijf"]: r for r in csv.DictReader(io.StringIO(raw.decode("utf-8-sig")))}
     tata_2022 = sum(EmissionRecord.objects.filter(installation__operator__name="Tata Steel IJmuiden B.V.", year=2022).values_list("verified_emissions_t", flat=True))
     assert int(rows["Tata Steel Nederland"]["2022"]) == tata_2022 == 5822618
     assert rows["AnQore"]["2022"] == ""  # no installation of its own in the EU ETS: empty, never 0
@@ -129,18 +111,54 @@ def test_emission_overview_matches_the_registry(demo, tmp_path):
 
 @pytest.mark.parametrize("name", sorted(services.OVERVIEWS))
 def test_every_overview_exports_csv_and_xlsx(users, client, name):
+    """The CSV for machines (UTF-8 with BOM, header in the first row, a data dictionary for each column); the
+    XLSX for people: title, the as-of date as a date cell and the sources above a frozen header, numbers as numbers."""
     client.force_login(users["programme"])
-    csv_text = client.get(reverse("reporting:overview", args=[name, "csv"])).content.decode()
-    header = next(csv.reader(io.StringIO(csv_text)))
-    xlsx = client.get(reverse("reporting:overview", args=[name, "xlsx"])).content
-    sheet = load_workbook(io.BytesIO(xlsx)).active
-    assert [c.value for c in sheet[1]] == header
-    assert sheet.max_row == len(list(csv.reader(io.StringIO(csv_text))))
+    raw = client.get(reverse("reporting:overview", args=[name, "csv"]), {"op": "2025-06-30"}).content
+    assert raw.startswith(b"\xef\xbb\xbf")
+    table = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    header, rows = table[0], table[1:]
+    words = list(csv.reader(io.StringIO(client.get(reverse("reporting:overview_dictionary", args=[name])).content.decode("utf-8-sig"))))
+    assert [w[0] for w in words[1:]] == header and all(w[1] and w[2] for w in words[1:])
+    xlsx = client.get(reverse("reporting:overview", args=[name, "xlsx"]), {"op": "2025-06-30"}).content
+    book = load_workbook(io.BytesIO(xlsx))
+    sheet = book.active
+    assert sheet["A2"].value == "Stand op" and sheet["B2"].value.date() == dt.date(2025, 6, 30) and sheet["B2"].is_date
+    assert sheet["A3"].value == "Bronnen" and sheet["B3"].value
+    assert sheet.freeze_panes == f"A{services.HEADER_ROW + 1}"
+    assert [c.value for c in sheet[services.HEADER_ROW]] == header
+    assert sheet.max_row - services.HEADER_ROW == len(rows)
+    assert "Woordenboek" in book.sheetnames
+    # a cell that holds a number in the CSV is a number cell in the XLSX (never text)
+    for csv_row, xlsx_row in zip(rows, sheet.iter_rows(min_row=services.HEADER_ROW + 1)):
+        for text, cell in zip(csv_row, xlsx_row):
+            if re.fullmatch(r"-?\d+(\.\d+)?", text):
+                assert cell.data_type == "n" and float(text) == pytest.approx(cell.value), (name, text)
+
+
+def test_overviews_for_parliament_answer_questions_61_to_65(users, client):
+    """Dates per phase with the concept JLoI and the AMVI advice; support per project with its stage;
+    every named company in the NOx overview, "onbekend" where no emission is known."""
+    header, rows = services.overview_dates(dt.date(2025, 9, 30))
+    assert "Concept-JLoI bij AMVI" in header and "AMVI-advies" in header
+    anqore = dict(zip(header, next(r for r in rows if r[0] == "AnQore")))
+    assert anqore["Concept-JLoI bij AMVI"] == dt.date(2025, 5, 8) and anqore["AMVI-advies"] == dt.date(2025, 6, 23)
+    header, rows = services.overview_support(dt.date(2025, 6, 30))
+    assert header[-5:] == ["gereserveerd (EUR)", "toegezegd (EUR)", "waarvan uitbetaald (EUR)", "stadium", "fase"]
+    header, rows = services.overview_nox(dt.date(2025, 6, 30))
+    named = {c["name"] for c in public.companies(dt.date(2025, 6, 30))}
+    assert {r[0] for r in rows} == named
+    oci = [r for r in rows if r[0] == "OCI Nitrogen" and r[1] is None]
+    assert oci and oci[0][-3] == "onbekend"
+    header, rows = services.overview_reductions(dt.date(2025, 6, 30))
+    shell = [dict(zip(header, r)) for r in rows if r[0] == "Shell Nederland"]
+    assert shell and all(r["CO2-reductie (t/jr) ondergrens"] is None and r["CO2-reductie (t/jr) volgens de bron"] == "telt niet mee" for r in shell)
+    assert all(r["fase"] == "Teruggetrokken" for r in shell)
 
 
 def test_support_overview_lists_public_support(users, client):
     client.force_login(users["programme"])
-    rows = list(csv.DictReader(io.StringIO(client.get(reverse("reporting:overview", args=["steun", "csv"])).content.decode())))
+    rows = list(csv.DictReader(io.StringIO(client.get(reverse("reporting:overview", args=["steun", "csv"])).content.decode("utf-8-sig"))))
     nobian = next(r for r in rows if r["bedrijf"] == "Nobian")
     assert float(nobian["maximale steun (EUR) bovengrens"]) == 185e6 and nobian["maximale steun (EUR) ondergrens"] == ""
     assert nobian["maximale steun (EUR) volgens de bron"] == "ten hoogste € 185 mln"

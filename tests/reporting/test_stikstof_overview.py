@@ -47,7 +47,9 @@ Y = len(PROJECT_COLUMNS)  # the emission year's column; its figures follow
 def _projects_before():
     """The overview's project part as it was before the emissions were added, from the public record:
     the register's NOx figure as its two ends and as its source says it."""
-    rows = [[p["company"], p["name"], p["nox_reduction_t_low"], p["nox_reduction_t_high"], p["nox_reduction_t_text"], p["target_year"]]
+    withdrawn = {c["name"] for c in public.companies() if c["phase"] in ("withdrawn", "paused")}  # no agreement: counts nowhere
+    rows = [[p["company"], p["name"], *((None, None, "telt niet mee") if p["company"] in withdrawn else
+                                        (p["nox_reduction_t_low"], p["nox_reduction_t_high"], p["nox_reduction_t_text"])), p["target_year"]]
             for p in public.projects()]
     return PROJECT_COLUMNS, rows
 
@@ -68,7 +70,7 @@ def test_stikstof_keeps_the_project_rows_and_adds_emitted_nox_and_nh3_per_compan
 
 def test_stikstof_csv_and_xlsx_downloads_carry_the_emitted_figures(released, users, client):
     client.force_login(users["programme"])
-    text = client.get(reverse("reporting:overview", args=["stikstof", "csv"])).content.decode()
+    text = client.get(reverse("reporting:overview", args=["stikstof", "csv"])).content.decode("utf-8-sig")
     table = list(csv.reader(io.StringIO(text)))
     assert table[0][-4:] == EMISSION_COLUMNS
     csv_rows = {r[Y]: r for r in table[1:] if r[0] == released.name and r[Y]}
@@ -77,7 +79,7 @@ def test_stikstof_csv_and_xlsx_downloads_carry_the_emitted_figures(released, use
 
     content = client.get(reverse("reporting:overview", args=["stikstof", "xlsx"])).content
     ws = load_workbook(io.BytesIO(content)).active
-    cells = [[c.value for c in row] for row in ws.iter_rows()]
+    cells = [[c.value for c in row] for row in ws.iter_rows(min_row=services.HEADER_ROW)]
     assert cells[0][-4:] == EMISSION_COLUMNS
     xlsx_rows = {r[Y]: r for r in cells[1:] if r[0] == released.name and r[Y] is not None}
     assert xlsx_rows[2021][Y + 1] == pytest.approx(200.0) and xlsx_rows[2022][Y + 1] == pytest.approx(140.0004)
@@ -87,5 +89,5 @@ def test_stikstof_csv_and_xlsx_downloads_carry_the_emitted_figures(released, use
 def test_report_overview_stikstof_command_writes_the_emitted_figures(released, tmp_path):
     out = tmp_path / "stikstof.xlsx"
     call_command("report", "overview", "stikstof", "--out", str(out), stdout=io.StringIO())
-    cells = [[c.value for c in row] for row in load_workbook(out).active.iter_rows()]
+    cells = [[c.value for c in row] for row in load_workbook(out).active.iter_rows(min_row=services.HEADER_ROW)]
     assert any(r[0] == released.name and r[Y] == 2021 and r[Y + 1] == pytest.approx(200.0) for r in cells[1:])

@@ -246,6 +246,12 @@ def projects(company_slug: str | None = None, as_of: dt.date | None = None, know
     return [_project_row(item) for item in public_figures(as_of, known_at, company_slug)]
 
 
+def projects_by_id(as_of: dt.date | None = None) -> list[tuple[int, dict]]:
+    """:func:`projects` with each project's key, for joining other public data (its budget stages) to it;
+    the key itself is not part of the public record's fields."""
+    return [(item.project.pk, _project_row(item)) for item in public_figures(as_of)]
+
+
 def open_projects(as_of: dt.date | None = None) -> list[dict]:
     """The projects dataset of the open data: plain values only."""
     return [{k: v for k, v in row.items() if k != "values"} for row in projects(as_of=as_of)]

@@ -44,10 +44,11 @@ class LetterForm(StyledForm, VersionedModelForm):
         model = Letter
         fields = ["kenmerk", "subject", "minister_name", "ienw_name", "text_intro", "text_changes", "text_standing", "text_budget", "text_closing"]
         widgets = {f: forms.Textarea(attrs={"rows": 6}) for f in ["text_intro", "text_changes", "text_standing", "text_budget", "text_closing"]}
-        help_texts = {f: PARAGRAPHS_HELP for f in ["text_intro", "text_changes", "text_standing", "text_budget", "text_closing"]}
+        help_texts = dict.fromkeys(["text_intro", "text_changes", "text_standing", "text_budget", "text_closing"], PARAGRAPHS_HELP)
 
 
 class SendForm(StyledForm, forms.Form):
+    kenmerk = forms.CharField(label=_("Ons kenmerk"), max_length=60, help_text=_("Het kenmerk waaronder de brief is verzonden."))
     sent_on = forms.DateField(label=_("Verzonden op"), widget=DateInput(), initial=timezone.localdate)
     kamerstuk = forms.CharField(label=_("Kamerstuk"), max_length=40, help_text=_("Dossier en volgnummer, bijv. 29826-270."))
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)

@@ -172,7 +172,7 @@ def _share_of_goal(total: ranges.Value | None) -> str:
 
 def _standing_text(ctx: dict) -> str:
     cats = dict(ctx["categories"])
-    counts = dict((code, sum(1 for c in ctx["companies"] if programme.CATEGORY_OF.get(c["phase"]) == code)) for code, _, _ in programme.CATEGORIES)
+    counts = {code: sum(1 for c in ctx["companies"] if programme.CATEGORY_OF.get(c["phase"]) == code) for code, _, _ in programme.CATEGORIES}
     as_of = ctx["as_of"]
     first = (
         f"Op {datum(as_of)} is met {counts['ambition']} bedrij{'f' if counts['ambition'] == 1 else 'ven'} een Expression of Principles getekend "
@@ -250,17 +250,20 @@ def _paragraphs(text: str) -> list[str]:
     return [" ".join(p.split()) for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
 
 
+def _joined(company: dict, key: str) -> str:
+    """A company's figures of one kind, each project's as its source says it; "telt niet mee" for a
+    company whose trajectory counts in no total, "onbekend" when no project of it has a public figure."""
+    if company["phase"] in NOT_COUNTED:
+        return "telt niet mee"
+    return "; ".join(p[key] for p in company["projects"]) if company["projects"] else "onbekend"
+
+
 def _company_rows(ctx: dict) -> list[list[str]]:
-    rows = []
-    for c in ctx["companies"]:
-        counted = c["phase"] not in NOT_COUNTED
-        projects = c["projects"] if counted else []
-        def joined(key: str) -> str:
-            if not counted:
-                return "telt niet mee"
-            return "; ".join(p[key] for p in projects) if projects else "onbekend"
-        rows.append([c["name"], c["phase_label"], _day(c["phase_since"]) if c["phase_since"] else "niet openbaar", joined("co2_reduction_t_text"), joined("support_max_eur_text")])
-    return rows
+    return [
+        [c["name"], c["phase_label"], _day(c["phase_since"]) if c["phase_since"] else "niet openbaar",
+         _joined(c, "co2_reduction_t_text"), _joined(c, "support_max_eur_text")]
+        for c in ctx["companies"]
+    ]
 
 
 def _total_rows(ctx: dict) -> list[list[str]]:

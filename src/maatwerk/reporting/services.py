@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -156,12 +157,6 @@ def letter_context(as_of: dt.date, since: dt.date | None = None, known_at: dt.da
     }
 
 
-def render_pdf(html: str, base_url: str) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=html, base_url=base_url).write_pdf()
-
-
 # --- parliamentary overviews --------------------------------------------------------------------
 
 
@@ -192,17 +187,19 @@ def _phases(as_of: dt.date | None) -> dict[str, dict]:
     return {c["name"]: c for c in public.companies(as_of)}
 
 
-def _per_project(fields: list[tuple[str, str]], as_of: dt.date | None = None, extra=None) -> tuple[list[str], list[list]]:
+def _per_project(
+    fields: list[tuple[str, str]], as_of: dt.date | None = None, extra: Callable[[int, bool], list] | None = None
+) -> tuple[list[str], list[list]]:
     """One row per project of the public record on ``as_of`` (today when None); a figure of the register gives three columns: its low and high end
     as numbers (empty where the source gives none) and the figure as the source says it. The last column is the
     company's public phase; a withdrawn or paused company's figures are left empty ("telt niet mee"): it has no agreement
-    to count. ``extra(project_row)`` adds columns of its own before the phase."""
+    to count. ``extra(project_id, counted)`` adds columns of its own before the phase."""
     header = ["bedrijf", "project"]
     for f, label in fields:
         header += [f"{label} ondergrens", f"{label} bovengrens", f"{label} volgens de bron"] if f in public.FIGURE_FIELDS else [label]
     phases = _phases(as_of)
     rows = []
-    for p in public.projects(as_of=as_of):
+    for project_id, p in public.projects_by_id(as_of):
         company = phases.get(p["company"], {})
         counted = company.get("phase") not in NOT_COUNTED_PHASES
         row = [p["company"], p["name"]]
@@ -212,7 +209,7 @@ def _per_project(fields: list[tuple[str, str]], as_of: dt.date | None = None, ex
             else:
                 row += [p[f]]
         if extra is not None:
-            row += extra(p, counted)
+            row += extra(project_id, counted)
         rows.append([*row, company.get("phase_label", "")])
     return header, rows
 
@@ -284,11 +281,10 @@ def overview_support(as_of: dt.date | None = None) -> tuple[list[str], list[list
     from maatwerk.programme.models import BudgetStage
 
     support = public.support_by_project(as_of)
-    ids = {(p.project.trajectory.company.name, p.project.name): p.project.pk for p in public.public_figures(as_of)}
     stages = dict(BudgetStage.choices)
 
-    def stage_columns(p, counted):
-        s = support.get(ids.get((p["company"], p["name"])))
+    def stage_columns(project_id: int, counted: bool) -> list:
+        s = support.get(project_id)
         if s is None or not counted:
             return [None, None, None, "geen openbare reservering of toezegging" if counted else "telt niet mee"]
         return [s["reserved_eur"], s["committed_eur"], s["disbursed_eur"], str(stages.get(s["stage"], s["stage"]))]
@@ -493,7 +489,7 @@ def regenerate_texts(letter: Any, expected_version: int) -> Any:
     return save_versioned(letter, expected_version, [f"text_{key}" for key in ("intro", "changes", "standing", "budget", "closing")])
 
 
-def send_letter(letter: Any, *, sent_on: dt.date, kamerstuk: str, actor: Any, expected_version: int) -> Any:
+def send_letter(letter: Any, *, sent_on: dt.date, kamerstuk: str, actor: Any, expected_version: int, kenmerk: str | None = None) -> Any:
     """Mark a draft sent and freeze it: its content as the system knows the record now (the register's
     figures as known at this moment), stored with its hash and the hashes of the three formats."""
     import hashlib
@@ -509,18 +505,22 @@ def send_letter(letter: Any, *, sent_on: dt.date, kamerstuk: str, actor: Any, ex
     with transaction.atomic():
         stored = Letter.objects.select_for_update().get(pk=letter.pk)
         if stored.is_sent:
-            raise LetterRefused(f"Deze brief is al verzonden op {stored.sent_on.isoformat()} ({stored.kamerstuk}).")
+            raise LetterRefused(f"Deze brief is al verzonden op {stored.sent_on} ({stored.kamerstuk}).")
         if stored.version != expected_version:
             raise StaleEdit(stored, expected_version)
         if sent_on < stored.as_of:
             raise LetterRefused(f"Verzonden op {sent_on.isoformat()} ligt voor de stand van de brief ({stored.as_of.isoformat()}).")
+        if kenmerk is not None:
+            stored.kenmerk = kenmerk
+        if not stored.kenmerk:
+            raise LetterRefused("Een verzonden brief heeft een kenmerk: vul ons kenmerk in.")
         now = timezone.now()
         content = build(stored.as_of, stored.since, letter_meta(stored, date=sent_on, kamerstuk=kamerstuk), known_at=now)
         stored.status, stored.sent_on, stored.kamerstuk, stored.sent_at, stored.sent_by = LetterStatus.SENT, sent_on, kamerstuk, now, actor
         stored.content, stored.content_sha256 = content, digest(content)
         for fmt in ("pdf", "docx", "html"):
             setattr(stored, f"{fmt}_sha256", hashlib.sha256(render_letter(content, fmt)).hexdigest())
-        fields = ["status", "sent_on", "kamerstuk", "sent_at", "sent_by", "content", "content_sha256", "pdf_sha256", "docx_sha256", "html_sha256"]
+        fields = ["kenmerk", "status", "sent_on", "kamerstuk", "sent_at", "sent_by", "content", "content_sha256", "pdf_sha256", "docx_sha256", "html_sha256"]
         return save_versioned(stored, expected_version, fields)
 
 

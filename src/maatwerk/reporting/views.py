@@ -111,7 +111,7 @@ def _letter_page(request, letter, form=None, send_form=None, status=200, **extra
     context = {
         "letter": letter, "content": content, "references": formats.reference_block(content),
         "form": form or (None if letter.is_sent else LetterForm(instance=letter)),
-        "send_form": send_form or (None if letter.is_sent else SendForm(initial={"version": letter.version})),
+        "send_form": send_form or (None if letter.is_sent else SendForm(initial={"version": letter.version, "kenmerk": letter.kenmerk})),
         **extra,
     }
     return render(request, "reporting/letter_edit.html", context, status=status)
@@ -165,7 +165,7 @@ def letter_send(request, pk):
     if not form.is_valid():
         return _letter_page(request, letter, send_form=form, status=422)
     try:
-        services.send_letter(letter, sent_on=form.cleaned_data["sent_on"], kamerstuk=form.cleaned_data["kamerstuk"],
+        services.send_letter(letter, sent_on=form.cleaned_data["sent_on"], kamerstuk=form.cleaned_data["kamerstuk"], kenmerk=form.cleaned_data["kenmerk"],
                              actor=request.user, expected_version=form.cleaned_data["version"])
     except services.LetterRefused as exc:
         form.add_error(None, str(exc))

@@ -2,6 +2,7 @@ import datetime as dt
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+
 from maatwerk.reporting import services
 from maatwerk.reporting.letter import Meta, build
 
