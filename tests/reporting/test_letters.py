@@ -245,3 +245,15 @@ def test_the_rapportage_page_is_in_the_menu_and_creates_a_draft(users, client):
     assert created.since == dt.date(2024, 12, 30) and "Royal Cosun" in created.text_changes
     edit = client.get(response["Location"]).content.decode()
     assert "Tekst bewerken" in edit and "Aan de Voorzitter van de Tweede Kamer" in edit
+
+
+def test_a_budget_without_public_entries_says_so_instead_of_printing_zero(demo):
+    from maatwerk.programme.models import BudgetEntry
+
+    assert not BudgetEntry.objects.filter(document__published=True).exists()  # the demo records no public budget entry
+    content = letter.build(AS_OF)
+    rows = next(a for a in content["annexes"] if a["title"] == "Bijlage 3. Budget")["rows"]
+    climate = next(r for r in rows if r[0].startswith("Klimaatfonds"))
+    assert climate[1] == "€ 3.000.000.000" and climate[2:5] == ["niets vastgelegd"] * 3
+    budget = " ".join(next(s for s in content["sections"] if s["key"] == "budget")["paragraphs"])
+    assert "nog geen reservering of toezegging vastgelegd" in budget and "€ 0" not in budget

@@ -210,6 +210,9 @@ def _budget_text(ctx: dict) -> str:
         if b["reference"]:
             parts.append(f"{budget.name}: {amount} ({budget.source}); dit is een apart instrument.")
             continue
+        if not (b["reserved_eur"] or b["committed_eur"]):
+            parts.append(f"Voor {budget.name} is {amount} beschikbaar ({budget.source}). Uit gepubliceerde documenten is daarop nog geen reservering of toezegging vastgelegd.")
+            continue
         parts.append(
             f"Voor {budget.name} is {amount} beschikbaar ({budget.source}). Daarvan is {money_text(b['reserved_eur'])[0]} gereserveerd in JLoI's "
             f"en {money_text(b['committed_eur'])[0]} toegezegd in bindende afspraken, waarvan {money_text(b['disbursed_eur'])[0]} uitbetaald."
@@ -276,7 +279,12 @@ def _total_rows(ctx: dict) -> list[list[str]]:
 def _budget_rows(ctx: dict) -> list[list[str]]:
     rows = []
     for b in ctx["budget"]:
-        amounts = ["apart instrument"] * 3 if b["reference"] else [money_text(b[k])[1] for k in ("reserved_eur", "committed_eur", "disbursed_eur")]
+        if b["reference"]:
+            amounts = ["apart instrument"] * 3
+        elif not (b["reserved_eur"] or b["committed_eur"]):
+            amounts = ["niets vastgelegd"] * 3  # no public budget entry yet: not "€ 0", which would read as a decision
+        else:
+            amounts = [money_text(b[k])[1] for k in ("reserved_eur", "committed_eur", "disbursed_eur")]
         rows.append([b["budget"].name, money_text(b["budget"].amount_eur)[1], *amounts, b["budget"].source])
     return rows
 
