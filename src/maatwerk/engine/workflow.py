@@ -66,8 +66,11 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
+
+T = TypeVar("T")
 
 # --- phases --------------------------------------------------------------------------------------
 
@@ -806,6 +809,16 @@ def _sort_key(te: tuple[_Timing, WorkflowEvent]) -> tuple:
         order = PHASE_BY_CODE[e.to_phase].order if e.to_phase in PHASE_BY_CODE else len(PHASES)
         return (t.estimate, 0, order, e.recorded_at)
     return (t.estimate, 1, 0, e.recorded_at)
+
+
+def in_order(items: Sequence[T], as_event: Callable[[T], WorkflowEvent]) -> list[T]:
+    """``items`` (records of events, of any type) in the order :func:`derive_state` reads them: one
+    ordering for the derived state and for every timeline, so the two cannot disagree. Ties keep the
+    order in which the items were given (callers pass them by date, recorded_at and key)."""
+    events = [as_event(item) for item in items]
+    timed = _tighten([(_timing(e), e) for e in events])
+    order = sorted(range(len(items)), key=lambda k: _sort_key(timed[k]))
+    return [items[k] for k in order]
 
 
 def derive_state(

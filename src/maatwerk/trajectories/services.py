@@ -65,30 +65,29 @@ def _actor(actor):
 # --- reading the state -------------------------------------------------------------------------
 
 
+def engine_event(e: Event) -> workflow.WorkflowEvent:
+    """A recorded event as the engine reads it (its date, or its bounds as ordering hints)."""
+    return workflow.WorkflowEvent(
+        effective_date=e.effective_date,
+        recorded_at=e.recorded_at,
+        kind=e.kind,
+        to_phase=e.to_phase or None,
+        payload={
+            **e.payload,
+            **({"not_after": e.not_after.isoformat()} if e.not_after else {}),
+            **({"approx": e.approx.isoformat()} if e.approx else {}),
+        },
+    )
+
+
 def engine_events(trajectory: Trajectory) -> list[workflow.WorkflowEvent]:
-    return [
-        workflow.WorkflowEvent(
-            effective_date=e.effective_date,
-            recorded_at=e.recorded_at,
-            kind=e.kind,
-            to_phase=e.to_phase or None,
-            payload={
-                **e.payload,
-                **({"not_after": e.not_after.isoformat()} if e.not_after else {}),
-                **({"approx": e.approx.isoformat()} if e.approx else {}),
-            },
-        )
-        for e in trajectory.events.all()
-    ]
+    return [engine_event(e) for e in trajectory.events.all()]
 
 
 def ordered_events(trajectory: Trajectory) -> list[Event]:
-    """Events in the engine's order: by date, or for an undated event its latest possible date; then as recorded."""
-    events = list(trajectory.events.select_related("actor"))
-    return sorted(
-        events,
-        key=lambda e: (e.effective_date or min(filter(None, [e.not_after, e.recorded_at.date()])), e.effective_date is not None, e.recorded_at, e.pk),
-    )
+    """The trajectory's events in the engine's order (:func:`maatwerk.engine.workflow.in_order`), the
+    order in which its state is derived: a timeline shows the phases as the state has them."""
+    return workflow.in_order(list(trajectory.events.select_related("actor")), engine_event)
 
 
 def state_as_of(trajectory: Trajectory, as_of: dt.date | None = None) -> workflow.DerivedState:
