@@ -162,3 +162,22 @@ def test_support_overview_lists_public_support(users, client):
     nobian = next(r for r in rows if r["bedrijf"] == "Nobian")
     assert float(nobian["maximale steun (EUR) bovengrens"]) == 185e6 and nobian["maximale steun (EUR) ondergrens"] == ""
     assert nobian["maximale steun (EUR) volgens de bron"] == "ten hoogste € 185 mln"
+
+
+@pytest.mark.eutl
+def test_the_emission_overview_covers_the_industrial_top_20_and_the_extensions(demo):
+    """q 61: the CO2 of each company of the registry's industrial top-20 of the latest year, in the programme
+    or not, and of every company in the programme (the admitted extensions such as Cosun included)."""
+    from maatwerk.registry.selectors import rank_emitters
+
+    header, rows = services.overview_emissions(AS_OF)
+    latest = int(header[-1])
+    assert latest == max(EmissionRecord.objects.values_list("year", flat=True))
+    by_name = {r[0]: dict(zip(header, r)) for r in rows}
+    top = [r for r in rank_emitters(latest, sector="industry") if r.company_slug]
+    assert top
+    for r in top:
+        assert by_name[r.name][header[1]] == r.rank
+    outside = [name for name, row in by_name.items() if row["in het programma"] == "nee"]
+    assert outside and all(by_name[name][header[1]] is not None for name in outside)  # only top-20 companies outside the programme
+    assert by_name["Royal Cosun"]["in het programma"] == "ja"

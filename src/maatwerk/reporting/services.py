@@ -20,7 +20,7 @@ from maatwerk.engine import ranges, workflow
 from maatwerk.finance.models import Technique
 from maatwerk.portal import public
 from maatwerk.programme import services as programme
-from maatwerk.registry.models import Company, EmissionRecord
+from maatwerk.registry.models import Company, EmissionRecord, Sector
 from maatwerk.registry.selectors import company_installations
 from maatwerk.trajectories.models import Trajectory
 from maatwerk.trajectories.services import state_as_of
@@ -167,16 +167,26 @@ def _programme_companies(as_of: dt.date | None = None) -> list[Company]:
 
 
 def overview_emissions(as_of: dt.date | None = None, first_year: int = 2013, last_year: int | None = None) -> tuple[list[str], list[list]]:
-    """CO2 emissions per company by year (EU ETS verified emissions; empty where none), of the
-    companies the public record names on ``as_of``."""
-    years = sorted({y for y in EmissionRecord.objects.order_by("year").values_list("year", flat=True).distinct() if y >= first_year and (last_year is None or y <= last_year)})
-    header = ["bedrijf", *map(str, years)]
+    """CO2 emissions per company by year up to the latest imported year (verified emissions; empty where
+    none) of the top-20 emitters of that year according to the registry (q 61) and of every company the
+    public record names on ``as_of`` (the admitted extensions among them). A company that ended without
+    potential is not named, even when it is among the top-20."""
+    from maatwerk.registry.selectors import rank_emitters
+
+    cap = last_year if last_year is not None else (as_of.year if as_of else None)
+    years = sorted({y for y in EmissionRecord.objects.order_by("year").values_list("year", flat=True).distinct() if y >= first_year and (cap is None or y <= cap)})
+    latest = years[-1] if years else None
+    ranked = {r.company_slug: r.rank for r in rank_emitters(latest, sector=Sector.INDUSTRY)} if latest else {}
+    in_programme = {c.slug for c in _programme_companies(as_of)}
+    unnamed = set(Company.objects.filter(trajectory__in=public.unnamed_trajectory_ids(as_of)).values_list("slug", flat=True))
+    companies = Company.objects.filter(slug__in=(set(ranked) - {None} | in_programme) - unnamed).order_by("name")
+    header = ["bedrijf", f"plaats in de industriële top-20 van {latest}" if latest else "plaats in de industriële top-20", "in het programma", *map(str, years)]
     rows = []
-    for company in _programme_companies(as_of):
+    for company in companies:
         per_year: dict[int, int] = {}
         for year, value in EmissionRecord.objects.filter(installation__in=company_installations(company), verified_emissions_t__isnull=False).values_list("year", "verified_emissions_t"):
             per_year[year] = per_year.get(year, 0) + (value or 0)  # never None: filtered above
-        rows.append([company.name, *(per_year.get(y) for y in years)])
+        rows.append([company.name, ranked.get(company.slug), "ja" if company.slug in in_programme else "nee", *(per_year.get(y) for y in years)])
     return header, rows
 
 
@@ -313,6 +323,7 @@ COLUMN_MEANINGS = {
     "bovengrens": ("getal", "De bovengrens van het cijfer volgens de bron; leeg bij 'ten minste' of een puntwaarde"),
     "volgens de bron": ("tekst", "Het cijfer zoals de bron het zegt ('ca. 260 kt', 'ten hoogste € 105 mln', 'onbekend', 'telt niet mee')"),
     "doeljaar": ("geheel getal", "Het jaar waarop de reductie ziet"),
+    "in het programma": ("ja/nee", "Of het bedrijf op de peildatum een openbaar traject in de maatwerkaanpak heeft (top-20 of toegelaten uitbreiding)"),
     "fase": ("tekst", "De openbare fase van het traject op de peildatum"),
     "technieken": ("tekst", "De technieken van het project, gescheiden door komma's"),
     "bron": ("tekst", "De publieke bronnen van de cijfers (titel, datum, kenmerk)"),
@@ -329,6 +340,9 @@ def overview_dictionary(name: str) -> list[tuple[str, str, str]]:
     header, _rows = OVERVIEWS[name][1](None)
     out = []
     for column in header:
+        if column.startswith("plaats in de industriële top-20"):
+            out.append((column, "geheel getal", "De plaats van het bedrijf in de top-20 van industriële uitstoters naar geverifieerde emissies van dat jaar (het register, bedrijven gegroepeerd); leeg: niet in de top-20"))
+            continue
         if column.isdigit():
             out.append((column, "geheel getal", f"Geverifieerde CO2-emissie in {column} (ton); leeg als er geen is"))
             continue
