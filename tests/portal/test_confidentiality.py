@@ -21,6 +21,8 @@ PUBLIC_NAMES = {
     "registry:ranking", "registry:companies", "registry:company", "registry:installation", "registry:reconciliation", "login",
     # the shell (issue 15): the footer pages, and /start/ which sends an anonymous visitor to the home page
     "core:start", "core:about", "core:privacy", "core:cookies", "core:accessibility", "core:contact",
+    # progress letters once sent to parliament (issue 14); a draft's number gives 404 there
+    "reporting:sent_letters", "reporting:sent_letter", "reporting:sent_letter_file",
 }
 
 
