@@ -120,12 +120,13 @@ def _kamerstuk(number: str) -> str:
     return f"Kamerstuk{'ken' if len(dossiers) > 1 else ''} {spaced} nr. {int(item)}"
 
 
-def _notice_sentence(notices: list[ParliamentNotice]) -> str:
+def _notice_when(notices: list[ParliamentNotice]) -> str:
+    """"op 23 juni 2025 (Kamerstuk …) en uiterlijk op …": when (and in which paper) parliament was informed."""
     parts = []
     for n in notices:
         when = f"op {datum(n.informed_on)}" if n.informed_on else f"uiterlijk op {datum(n.not_after)}"
         parts.append(f"{when} ({_kamerstuk(n.kamerstuk)})" if n.kamerstuk else when)
-    return f"Uw Kamer is hierover {_names(parts)} geïnformeerd."
+    return _names(parts)
 
 
 def _changes_text(since: dt.date, as_of: dt.date) -> str:
@@ -143,12 +144,13 @@ def _changes_text(since: dt.date, as_of: dt.date) -> str:
         text = (one if len(names) == 1 else several).format(names=_names(names), when=when)
         for name in names:
             if name in notices and name not in told:
-                text += " " + (f"{name}: " if len(names) > 1 else "") + _notice_sentence(notices[name])
+                about = f"over {name} " if len(names) > 1 else "hierover "
+                text += f" Uw Kamer is {about}{_notice_when(notices[name])} geïnformeerd."
                 told.add(name)
         paragraphs.append(text)
     for name, items in notices.items():
         if name not in told:
-            paragraphs.append(f"Over {name}: {_notice_sentence(items)[0].lower()}{_notice_sentence(items)[1:]}")
+            paragraphs.append(f"Over {name} is uw Kamer {_notice_when(items)} geïnformeerd.")
     unnamed = services.unnamed_changes(since, as_of)
     if unnamed:
         paragraphs.append(
