@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from maatwerk.accounts.models import Role, role_of
 from maatwerk.core import datacache
 from maatwerk.core.locking import StaleEdit
+from maatwerk.core.templatetags.maatwerk import datum
 from maatwerk.finance.bounds import PLAUSIBLE_PLANNING
 
 from . import formats, services
@@ -102,7 +103,7 @@ def letter_new(request):
         }, status=422)
     data = form.cleaned_data
     letter = services.draft_letter(data["as_of"], data["since"], actor=request.user, kenmerk=data["kenmerk"])
-    messages.success(request, f"Concept opgesteld voor de stand op {letter.as_of.isoformat()}. Bewerk de tekst en bekijk het voorbeeld.")
+    messages.success(request, f"Concept opgesteld voor de stand op {datum(letter.as_of)}. Bewerk de tekst; het voorbeeld staat ernaast.")
     return redirect("reporting:letter_edit", pk=letter.pk)
 
 
