@@ -257,3 +257,12 @@ def test_a_budget_without_public_entries_says_so_instead_of_printing_zero(demo):
     assert climate[1] == "€ 3.000.000.000" and climate[2:5] == ["niets vastgelegd"] * 3
     budget = " ".join(next(s for s in content["sections"] if s["key"] == "budget")["paragraphs"])
     assert "nog geen reservering of toezegging vastgelegd" in budget and "€ 0" not in budget
+
+
+def test_the_standing_against_the_goal_is_a_range():
+    """Agreed additional reduction of 0.5–0.8 Mt against a goal of 1–1.9 Mt: at worst 0.5/1.9, at best 0.8/1.0."""
+    from maatwerk.engine.ranges import Value
+
+    assert letter._share_of_goal(Value(500_000, 800_000, "range")) == f"{round(100 * 0.5 / 1.9)}% tot {round(100 * 0.8 / 1.0)}%"
+    assert letter._share_of_goal(Value(600_000, None, "at_least")) == f"ten minste {round(100 * 0.6 / 1.9)}%"
+    assert letter._share_of_goal(None) == ""
