@@ -34,6 +34,43 @@ def _pv(payments: np.ndarray, rate: float) -> np.ndarray:
     return payments @ discount_factors(rate, years + 1)[1:]
 
 
+@dataclass(frozen=True)
+class LevelisedCost:
+    """The project's cost per tonne without its own CO2 income, per price scenario (the SDE++-style base
+    amount and the CCfD contract price), with the parameters it was computed from."""
+
+    eur_per_t: np.ndarray  # per price scenario
+    pv_tonnes: float
+    parameters: dict = field(default_factory=dict)
+
+    @property
+    def central(self) -> float:
+        """The central price scenario's value (the first row)."""
+        return float(np.atleast_1d(self.eur_per_t)[0])
+
+
+def levelised_cost(
+    npv_eur: ArrayLike, co2_income_eur_per_year: ArrayLike, tonnes_per_year: float, rate: float, lifetime_years: int, build_years: int
+) -> LevelisedCost:
+    """LC = −(NPV − PV(CO2 income)) / PV(tonnes), per scenario.
+
+    NPV is the project's net present value at ``rate`` (t = 0 first) of cash flows laid out as
+    ``build_years`` of investment, then ``lifetime_years`` of operation, CO2 income included. The CO2
+    income and the tonnes of operating year k (k = 0 … lifetime − 1) fall at t = build + k, so
+    PV(tonnes) = tonnes × Σ_k (1 + rate)^−(build + k). LC is then the constant price per tonne that makes
+    the project break even without its CO2 income: NPV(flows − CO2 income + LC × tonnes) = 0.
+
+    (Until issue 17 the tonnes were discounted one year later than the flows, with the annuity factor
+    Σ_{t=1..L}, which put LC a factor (1 + rate) too high.)"""
+    from .finance import discount_factors, npv
+
+    income = np.atleast_2d(np.asarray(co2_income_eur_per_year, dtype=float))
+    pv_tonnes = float(tonnes_per_year) * float(discount_factors(rate, build_years + lifetime_years)[build_years:].sum())
+    income_pv = npv(rate, np.concatenate([np.zeros((income.shape[0], build_years)), income], axis=-1))
+    value = (-(np.asarray(npv_eur, dtype=float) - income_pv)) / pv_tonnes
+    return LevelisedCost(value, pv_tonnes, {"rate": rate, "lifetime_years": lifetime_years, "build_years": build_years, "tonnes_per_year": tonnes_per_year})
+
+
 def lump_sum(funding_gap_eur: ArrayLike, cap_eur: float | None = None) -> InstrumentResult:
     """min(funding gap, cap): at most the unprofitable top is covered (DOMAIN.md §1)."""
     gap = np.asarray(funding_gap_eur, dtype=float)

@@ -172,6 +172,35 @@ def levy_due_eur(emissions_t: ArrayLike, dispensation_rights_t: ArrayLike, tarif
     return np.maximum(0.0, e - d) * rate
 
 
+def dispensation_rights_path_t(level_t: float, level_year: int, years: ArrayLike, regime: str | None = None) -> np.ndarray:
+    """DPR(y) = level × reduction_factor(y) / reduction_factor(level_year): a dispensation-rights level known
+    for one year carried along the regime's reduction path. NaN where the factor is unknown (all NaN when
+    the level year's own factor is)."""
+    return np.asarray(float(level_t) * reduction_factor(years, regime) / float(reduction_factor(level_year, regime)))
+
+
+@dataclass(frozen=True)
+class AvoidedLevy:
+    """The levy a reduction avoids per price scenario and year, and in which years it is known."""
+
+    eur: np.ndarray  # (scenarios, years); 0 where ``known`` is False
+    known: np.ndarray  # (years,) True where both the tariff and the dispensation rights are known
+
+
+def avoided_levy_eur(
+    emissions_before_t: float, reduction_t: float, dispensation_rights_t: ArrayLike, tariff_eur_per_t: ArrayLike, ets_price_eur_per_t: ArrayLike
+) -> AvoidedLevy:
+    """levy_due(before) − levy_due(before − reduction) per year (:func:`levy_due_eur`), for each ETS price
+    path (rows of ``ets_price_eur_per_t``); years with an unknown tariff or DPR avoid nothing known (0)."""
+    tariffs = np.asarray(tariff_eur_per_t, dtype=float)
+    dpr = np.asarray(dispensation_rights_t, dtype=float)
+    known = ~np.isnan(tariffs) & ~np.isnan(dpr)
+    with np.errstate(invalid="ignore"):
+        before = levy_due_eur(emissions_before_t, dpr, tariffs, ets_price_eur_per_t)
+        after = levy_due_eur(emissions_before_t - reduction_t, dpr, tariffs, ets_price_eur_per_t)
+    return AvoidedLevy(np.where(known, before - after, 0.0), known)
+
+
 def additional_reduction_t(emissions_before_t: ArrayLike, reduction_t: ArrayLike, dispensation_rights_t: ArrayLike) -> np.ndarray:
     """The part of a reduction that takes emissions below the dispensation-rights level, in [0, reduction].
 

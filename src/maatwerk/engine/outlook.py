@@ -36,6 +36,7 @@ Honest inputs (issue 16):
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,6 +64,30 @@ class OutlookResult:
     def quantiles(self, values: np.ndarray) -> dict[str, float]:
         p10, p50, p90 = np.quantile(values, [0.1, 0.5, 0.9])
         return {"p10": float(p10), "p50": float(p50), "p90": float(p90)}
+
+
+def laplace_conversion(forward: int, exits: int) -> float:
+    """P(next phase) from the moves out of a phase: (forward + 1) / (forward + exits + 2) (Laplace's rule of
+    succession: with few moves the estimate stays away from 0 and 1; with none it is 1/2)."""
+    if forward < 0 or exits < 0:
+        raise ValueError("aantallen overgangen kunnen niet negatief zijn")
+    return (forward + 1) / (forward + exits + 2)
+
+
+def count_moves(histories: Iterable[Sequence], main_line: Sequence[str], exits_to: Sequence[str]) -> tuple[dict[str, int], dict[str, int]]:
+    """Per main-line phase: how many trajectories moved on along the main line, and how many left it for
+    one of ``exits_to``; each history is a sequence of entries with ``from_phase`` and ``phase`` (the
+    first, the start, is skipped). A trajectory still in a phase is censored: it counts in neither."""
+    forward: dict[str, int] = dict.fromkeys(main_line, 0)
+    exits: dict[str, int] = dict.fromkeys(main_line, 0)
+    for history in histories:
+        for entry in list(history)[1:]:
+            if entry.from_phase in forward:
+                if entry.phase in forward:
+                    forward[entry.from_phase] += 1
+                elif entry.phase in exits_to:
+                    exits[entry.from_phase] += 1
+    return forward, exits
 
 
 def on_time_probability(planned_year: ArrayLike, target_year: int, delay_mean_years: float) -> np.ndarray:

@@ -144,10 +144,9 @@ def _dpr_path(project: Project, years: np.ndarray, regime: str) -> np.ndarray | 
 
 def _dpr_path_and_basis(project: Project, years: np.ndarray, regime: str) -> tuple[np.ndarray | None, str]:
     if project.dispensation_rights_t is not None:
-        rf_target = levy.reduction_factor(project.target_year, regime)
-        if np.isnan(rf_target):
+        if np.isnan(levy.reduction_factor(project.target_year, regime)):
             return None, ""
-        path = np.asarray(project.dispensation_rights_t * levy.reduction_factor(years, regime) / rf_target)
+        path = levy.dispensation_rights_path_t(project.dispensation_rights_t, project.target_year, years, regime)
         return path, f"ingevoerd bij het project: {project.dispensation_rights_t:,.0f} t in {project.target_year}, geschaald met de reductiefactor".replace(",", ".")
     from .levy_inputs import company_rights_path
 
@@ -324,12 +323,9 @@ def _business_case(ev: Evaluation, bc: BusinessCase, deck: PriceDeck, regime: st
     dpr = _dpr_path(project, operating, regime)
     before_t = ev.emissions_before_t
     if dpr is not None and before_t is not None:
-        tariffs = levy.tariff(operating, regime)
-        known = ~np.isnan(tariffs) & ~np.isnan(dpr)
-        before = levy.levy_due_eur(before_t, dpr, tariffs, prices["ets_eur_per_t"])
-        after = levy.levy_due_eur(before_t - reduction, dpr, tariffs, prices["ets_eur_per_t"])
-        avoided_levy = np.where(known, before - after, 0.0)
-        if not known.all():
+        avoided = levy.avoided_levy_eur(before_t, reduction, dpr, levy.tariff(operating, regime), prices["ets_eur_per_t"])
+        avoided_levy = avoided.eur
+        if not avoided.known.all():
             # the operating years come from the business case: confidential
             ev.note("Vermeden CO2-heffing alleen in jaren met een bekend tarief en reductiefactor (tot en met 2030).", confidential=True)
     try:
@@ -367,10 +363,7 @@ def _instruments(ev: Evaluation, bc: BusinessCase, prices: dict, support: np.nda
     rate = bc.hurdle_rate
     ets = prices["ets_eur_per_t"]
     # Levelised cost per tonne without CO2 revenue = base amount (SDE++) and contract price (CCfD).
-    pv_tonnes = tonnes * float(finance.annuity_factor(rate, bc.lifetime_years)) * (1 + rate) ** -build
-    ets_income_pv = finance.npv(rate, np.concatenate([np.zeros((ets.shape[0], build)), ets * bc.ets_covered_reduction_t_per_year], axis=-1))
-    levelised = (-(ev.npv_eur - ets_income_pv)) / pv_tonnes
-    base = float(levelised[0])
+    base = instruments.levelised_cost(ev.npv_eur, ets * bc.ets_covered_reduction_t_per_year, tonnes, rate, bc.lifetime_years, build).central
     if not np.isfinite(base):
         ev.note(f"Instrumentvergelijking {UNCOMPUTABLE}: geen eindige genivelleerde kosten.", confidential=True)
         return

@@ -160,23 +160,15 @@ def conversion_rates(assumptions: OutlookAssumptions | None = None) -> list[Conv
     trajectories as (forward moves + 1) / (moves out + 2) (Laplace's rule, so small counts stay
     away from 0 and 1); trajectories still in the phase are censored, not counted. Overrides win."""
     assumptions = assumptions or OutlookAssumptions.current()
-    forward: defaultdict[str, int] = defaultdict(int)
-    exits: defaultdict[str, int] = defaultdict(int)
-    for t in Trajectory.objects.prefetch_related("events"):
-        history = state_as_of(t).history
-        for entry in history[1:]:
-            if entry.from_phase in workflow.MAIN_LINE:
-                if entry.phase in workflow.MAIN_LINE:
-                    forward[entry.from_phase] += 1
-                elif entry.phase in ("withdrawn", "no_potential"):
-                    exits[entry.from_phase] += 1
+    histories = (state_as_of(t).history for t in Trajectory.objects.prefetch_related("events"))
+    forward, exits = outlook.count_moves(histories, workflow.MAIN_LINE, (workflow.WITHDRAWN, workflow.NO_POTENTIAL))
     rates = []
     for phase in workflow.MAIN_LINE[: workflow.MAIN_LINE.index("realisation")]:
         override = (assumptions.conversion_overrides or {}).get(phase)
         if override is not None:
             rates.append(ConversionRate(phase, float(override), forward[phase], exits[phase], "handmatig"))
         else:
-            p = (forward[phase] + 1) / (forward[phase] + exits[phase] + 2)
+            p = outlook.laplace_conversion(forward[phase], exits[phase])
             rates.append(ConversionRate(phase, p, forward[phase], exits[phase], "historie (Laplace)"))
     return rates
 
