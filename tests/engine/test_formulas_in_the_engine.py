@@ -72,3 +72,22 @@ def test_laplace_conversion_and_the_counted_moves():
     assert (forward["exploration"], exits["exploration"]) == (2, 1)
     assert (forward["eop_signed"], exits["eop_signed"]) == (1, 1)
     assert math.isclose(outlook.laplace_conversion(forward["eop_signed"], exits["eop_signed"]), 0.5)
+
+
+def test_instruments_are_discounted_to_the_moment_of_the_funding_gap():
+    """A CCfD at the levelised cost with the project's own CO2 price as the reference pays exactly the
+    funding gap (both are present values at the project's start) when its payments are discounted like the
+    operating years' cash flows (first_t = the build years)."""
+    rate, build, lifetime, tonnes = 0.07, 2, 12, 1_000.0
+    ets = np.full((1, lifetime), 50.0)
+    without_co2 = np.r_[[-4e5, -3e5], np.full(lifetime, 1e4)]
+    flows = without_co2.copy()
+    flows[build:] += ets[0] * tonnes
+    npv = finance.npv(rate, flows[None, :])
+    gap = -npv  # the funding gap (the NPV is negative here)
+    assert gap[0] > 0
+    lc = instruments.levelised_cost(npv, ets * tonnes, tonnes, rate, lifetime, build)
+    ccfd = instruments.carbon_contract_for_difference(tonnes, lc.central, ets, rate, years=lifetime, first_t=build)
+    assert ccfd.pv_state_eur[0] == pytest.approx(gap[0], rel=1e-9)
+    by_hand = sum((lc.central - 50.0) * tonnes / (1 + rate) ** (build + k) for k in range(lifetime))
+    assert ccfd.pv_state_eur[0] == pytest.approx(by_hand, rel=1e-12)

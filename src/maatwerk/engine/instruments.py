@@ -6,8 +6,12 @@
 - carbon contract for difference (as Germany's Klimaschutzverträge): each year
   ``(contract price − effective CO2 price) × tonnes``; negative means the company pays back; 15 years.
 
-Parameters not taken from a public source are labelled illustrative by the caller. Payments in year
-k of operation are discounted with (1 + rate)^−k, k = 1 … years (the lump sum is paid at k = 0).
+Parameters not taken from a public source are labelled illustrative by the caller. Payment k
+(k = 0 … years − 1) is discounted with (1 + rate)^−(first_t + k); by default first_t = 1 (the end of the
+first year). The project evaluation passes first_t = the build years, so the payments of an operating
+year are discounted like that year's cash flows, to the same moment as the funding gap that the lump sum
+pays (until issue 17 they were discounted from the start of operation, which overstated them by
+(1 + rate)^build against the lump sum).
 """
 
 from __future__ import annotations
@@ -29,9 +33,10 @@ class InstrumentResult:
     illustrative: bool = True
 
 
-def _pv(payments: np.ndarray, rate: float) -> np.ndarray:
+def _pv(payments: np.ndarray, rate: float, first_t: int = 1) -> np.ndarray:
+    """Σ_k payments_k (1 + rate)^−(first_t + k), k = 0 … years − 1."""
     years = payments.shape[-1]
-    return payments @ discount_factors(rate, years + 1)[1:]
+    return payments @ discount_factors(rate, first_t + years)[first_t:]
 
 
 @dataclass(frozen=True)
@@ -85,10 +90,14 @@ def sde_style(
     rate: float,
     years: int = 15,
     cap_eur_per_t: float | None = None,
+    first_t: int = 1,
 ) -> InstrumentResult:
-    """Σ_k tonnes × clip(base − correction_k, 0, cap) / (1+rate)^k over ``years`` (12–15).
+    """Σ_k tonnes × clip(base − correction_k, 0, cap) / (1+rate)^(first_t + k) over ``years`` (12–15).
 
     ``correction_eur_per_t``: array (…, ≥ years) of yearly correction amounts (following market prices).
+    ``first_t``: the period of the first payment counted from the moment the PV is taken; to compare with
+    a lump sum equal to the funding gap (a PV at the project's start), the number of build years (the
+    first operating year of the cash flows).
     """
     if not 1 <= years <= 30:
         raise ValueError("looptijd moet tussen 1 en 30 jaar liggen")
@@ -99,9 +108,9 @@ def sde_style(
     payments = np.asarray(tonnes_per_year, dtype=float) * intensity
     return InstrumentResult(
         "sde_style",
-        _pv(payments, rate),
+        _pv(payments, rate, first_t),
         payments,
-        {"base_eur_per_t": base_eur_per_t, "cap_eur_per_t": cap_eur_per_t, "years": years},
+        {"base_eur_per_t": base_eur_per_t, "cap_eur_per_t": cap_eur_per_t, "years": years, "first_t": first_t},
     )
 
 
@@ -119,14 +128,16 @@ def effective_co2_price(
 
 
 def carbon_contract_for_difference(
-    tonnes_per_year: ArrayLike, contract_price_eur_per_t: float, effective_co2_price_eur_per_t: ArrayLike, rate: float, years: int = 15
+    tonnes_per_year: ArrayLike, contract_price_eur_per_t: float, effective_co2_price_eur_per_t: ArrayLike, rate: float, years: int = 15,
+    first_t: int = 1,
 ) -> InstrumentResult:
-    """Σ_k (contract − effective CO2 price_k) × tonnes / (1+rate)^k; negative years are paid back."""
+    """Σ_k (contract − effective CO2 price_k) × tonnes / (1+rate)^(first_t + k); negative years are paid back
+    (``first_t`` as for :func:`sde_style`)."""
     price = np.asarray(effective_co2_price_eur_per_t, dtype=float)[..., :years]
     payments = (contract_price_eur_per_t - price) * np.asarray(tonnes_per_year, dtype=float)
     return InstrumentResult(
         "ccfd",
-        _pv(payments, rate),
+        _pv(payments, rate, first_t),
         payments,
-        {"contract_price_eur_per_t": contract_price_eur_per_t, "years": years},
+        {"contract_price_eur_per_t": contract_price_eur_per_t, "years": years, "first_t": first_t},
     )

@@ -377,8 +377,9 @@ def _instruments(ev: Evaluation, bc: BusinessCase, prices: dict, support: np.nda
     effective = instruments.effective_co2_price(market, energy, energy[:, :1], tonnes)
     ev.instruments = [
         instruments.lump_sum(ev.funding_gap_eur, ev.project.support_max_eur),
-        instruments.sde_style(tonnes, base, market, rate, years=min(SDE_YEARS, bc.lifetime_years), cap_eur_per_t=SDE_CAP_EUR_PER_T),
-        instruments.carbon_contract_for_difference(tonnes, base, effective, rate, years=min(CCFD_YEARS, bc.lifetime_years)),
+        # payments in the operating years, discounted like the cash flows to the funding gap's moment
+        instruments.sde_style(tonnes, base, market, rate, years=min(SDE_YEARS, bc.lifetime_years), cap_eur_per_t=SDE_CAP_EUR_PER_T, first_t=build),
+        instruments.carbon_contract_for_difference(tonnes, base, effective, rate, years=min(CCFD_YEARS, bc.lifetime_years), first_t=build),
     ]
     ev.note(
         f"SDE++-achtig en CCfD zijn illustratief: basisbedrag en contractprijs = de genivelleerde kosten van {base:,.0f} EUR/t "
