@@ -41,7 +41,7 @@ MINISTER = "De minister van Klimaat en Groene Groei,"
 IENW = "De staatssecretaris van Infrastructuur en Waterstaat,"
 GOAL_SOURCE = "Kamerstuk 29 826 nr. 177"
 #: phases that count in no total (their companies are listed, their figures are not added)
-NOT_COUNTED = (workflow.WITHDRAWN, workflow.PAUSED, workflow.NO_POTENTIAL)
+NOT_COUNTED = services.NOT_COUNTED_PHASES
 
 #: the editable sections of the narrative, in the letter's order: key → heading (None: no heading)
 SECTIONS = (

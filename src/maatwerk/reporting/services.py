@@ -15,7 +15,6 @@ from typing import Any
 
 from django.utils import timezone
 
-from maatwerk.core.charts import bar_chart
 from maatwerk.engine import ranges, workflow
 from maatwerk.finance.models import Technique
 from maatwerk.portal import public
@@ -135,8 +134,8 @@ def letter_context(as_of: dt.date, since: dt.date | None = None, known_at: dt.da
     return {
         "as_of": as_of,
         "since": since,
-        # a company that withdrew has no agreement: its earlier ambition is not shown as a reduction
-        "companies": [{**c, "projects": [] if c["phase"] == workflow.WITHDRAWN else projects.get(c["slug"], [])} for c in companies],
+        # a company that withdrew or paused has no agreement to count: its earlier figures are not shown
+        "companies": [{**c, "projects": [] if c["phase"] in NOT_COUNTED_PHASES else projects.get(c["slug"], [])} for c in companies],
         "changes": changes(since, as_of),
         "categories": categories,
         "goal_mton": programme.GOAL_MTON,
@@ -147,13 +146,6 @@ def letter_context(as_of: dt.date, since: dt.date | None = None, known_at: dt.da
             (p.label, unnamed if p.code == workflow.NO_POTENTIAL else sum(1 for c in companies if c["phase"] == p.code)) for p in workflow.PHASES
         ],
         "unnamed_changes": unnamed_changes(since, as_of),
-        "reduction_chart": bar_chart(
-            [c["label"] for _, c in categories],
-            [(c["sums"]["co2_reduction_t"].lower if c["sums"]["co2_reduction_t"] else 0.0) / 1000 for _, c in categories],
-            title="CO2-reductie per fase (kton per jaar, ondergrens)",
-            description="Som van de publieke CO2-reductie in het doeljaar per fase van het traject; van een bandbreedte de ondergrens.",
-            unit="kton CO2 per jaar",
-        ),
     }
 
 
@@ -234,7 +226,7 @@ def overview_nox(as_of: dt.date | None = None) -> tuple[list[str], list[list]]:
     from maatwerk.registry.pollutants import releases_by_company
 
     header, project_rows = _per_project([("nox_reduction_t", "NOx-reductie (t/jr)"), ("target_year", "doeljaar")], as_of)
-    header, project_rows = header, [row[:-1] for row in project_rows]  # the phase is not a column here
+    project_rows = [row[:-1] for row in project_rows]  # the phase is not a column here
     header = [*header, "emissiejaar", "NOx-emissie naar lucht (t)", "NH3-emissie naar lucht (t)", "bron emissie"]
     by_company: dict[str, list] = {}
     for row in project_rows:
