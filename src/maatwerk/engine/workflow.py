@@ -52,7 +52,9 @@ Reconstruction rules (:func:`derive_state`)
     reached by then (Nobian's AMVI advice, "before the JLoI", counts from the JLoI's day, not
     earlier). On the same day an event known only by a bound sorts before an event dated on that
     day (it happened no later than it); events known only by the same bound follow the process
-    order (phase order), then ``recorded_at``.
+    order (phase order), then ``recorded_at``; among them, events that move no phase (a gate
+    exception, a note) come first, as they document the move recorded with them (this places them
+    in a timeline; the state itself does not depend on them).
   * The main line is never walked backwards, so the bound of an undated move into a main-line phase
     is tightened to the earliest date or bound of a move into a later main-line phase (the concept
     JLoI went to the AMVI no later than the AMVI advised).
@@ -805,8 +807,9 @@ def _tighten(timed: list[tuple[_Timing, WorkflowEvent]]) -> list[tuple[_Timing, 
 def _sort_key(te: tuple[_Timing, WorkflowEvent]) -> tuple:
     t, e = te
     if t.bound_only:
-        # Known only by a bound: before anything dated on that day; among themselves in process order.
-        order = PHASE_BY_CODE[e.to_phase].order if e.to_phase in PHASE_BY_CODE else len(PHASES)
+        # Known only by a bound: before anything dated on that day; among themselves in process order,
+        # events that move no phase (a gate exception, a note) first: they document the move they came with.
+        order = PHASE_BY_CODE[e.to_phase].order if e.to_phase in PHASE_BY_CODE else -1
         return (t.estimate, 0, order, e.recorded_at)
     return (t.estimate, 1, 0, e.recorded_at)
 
