@@ -52,3 +52,23 @@ def report(claim: str, baseline_label: str, baseline: float, result_label: str, 
     print(f"  result    {result_label}: {result:.4f} s")
     print(f"  ratio     {ratio:.2f}   goal: {goal}   {'MET' if met else 'NOT MET'}")
     sys.stdout.flush()
+
+
+def p95(timings: list[float]) -> float:
+    """The 95th percentile (nearest rank) of the timings."""
+    ordered = sorted(timings)
+    return ordered[max(0, -(-95 * len(ordered) // 100) - 1)]
+
+
+def page_timings(client, url: str, n: int) -> list[float]:
+    """Seconds of ``n`` requests of ``url`` through the whole Django stack, after one warm-up request."""
+    import time
+
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    timings = []
+    for _ in range(n):
+        start = time.perf_counter()
+        client.get(url)
+        timings.append(time.perf_counter() - start)
+    return timings

@@ -19,29 +19,13 @@ import statistics
 import sys
 import time
 
-from _django import setup_django, teardown_django
+from _django import p95, page_timings, setup_django, teardown_django
 
 EXTRA = int(os.environ.get("BENCH_PORTFOLIO", "1000"))
 REQUESTS = 20
 UNCACHED_REQUESTS = 5 if EXTRA >= 1_000 else REQUESTS  # a request derives everything anew: seconds each at this size
 PAGES = ("/programma/", "/trajecten/", "/api/v1/trajectories/")
 GOAL_S = 0.100 if EXTRA <= 1_000 else 0.300
-
-
-def p95(timings: list[float]) -> float:
-    ordered = sorted(timings)
-    return ordered[max(0, -(-95 * len(ordered) // 100) - 1)]
-
-
-def timings(client, url: str, n: int = REQUESTS) -> list[float]:
-    response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    out = []
-    for _ in range(n):
-        start = time.perf_counter()
-        client.get(url)
-        out.append(time.perf_counter() - start)
-    return out
 
 
 def build_portfolio(n: int) -> float:
@@ -83,9 +67,9 @@ def measure(client) -> dict[str, tuple[float, float]]:
 
     out = {}
     for url in PAGES:
-        cached = p95(timings(client, url))
+        cached = p95(page_timings(client, url, REQUESTS))
         with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}):
-            uncached = p95(timings(client, url, n=UNCACHED_REQUESTS))
+            uncached = p95(page_timings(client, url, UNCACHED_REQUESTS))
         out[url] = (cached, uncached)
     return out
 

@@ -12,17 +12,11 @@ import statistics
 import sys
 import time
 
-from _django import EUTL_DIR, report, setup_django, teardown_django
+from _django import EUTL_DIR, p95, page_timings, report, setup_django, teardown_django
 
 PAGE_URLS = ("/register/", "/register/?country=IT&year=2019")
 PAGE_REQUESTS = 50
 PAGE_GOAL_S = 0.100
-
-
-def p95(timings: list[float]) -> float:
-    """The 95th percentile (nearest rank) of the timings."""
-    ordered = sorted(timings)
-    return ordered[max(0, -(-95 * len(ordered) // 100) - 1)]
 
 
 def pandas_parse_s(files) -> float:
@@ -36,17 +30,6 @@ def pandas_parse_s(files) -> float:
             pd.read_csv(f, dtype=str, keep_default_na=False)
         best = min(best, time.perf_counter() - start)
     return best
-
-
-def page_timings(client, url: str) -> list[float]:
-    response = client.get(url)  # warm up (templates, connections)
-    assert response.status_code == 200, (url, response.status_code)
-    timings = []
-    for _ in range(PAGE_REQUESTS):
-        start = time.perf_counter()
-        client.get(url)
-        timings.append(time.perf_counter() - start)
-    return timings
 
 
 def main() -> int:
@@ -92,7 +75,7 @@ def run(files, pandas_s: float, database: str) -> int:
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     client = Client()
     for url in PAGE_URLS:
-        timings = page_timings(client, url)
+        timings = page_timings(client, url, PAGE_REQUESTS)
         worst = p95(timings)
         print(f"Register page {url} at EU scale ({len(files)} countries), {PAGE_REQUESTS} requests")
         print(

@@ -238,7 +238,9 @@ def test_the_rapportage_page_is_in_the_menu_and_creates_a_draft(users, client):
     start = client.get(reverse("reporting:index")).content.decode()
     assert 'href="/rapportage/"' in start and "Concept opstellen" in start
     bad = client.post(reverse("reporting:letter_new"), {"as_of": "2025-06-30", "since": "2025-07-01"})
-    assert bad.status_code == 422 and Letter.objects.count() == 0
+    assert bad.status_code == 422 and "moet voor de stand" in bad.content.decode() and Letter.objects.count() == 0
+    typo = client.post(reverse("reporting:letter_new"), {"as_of": "0202-06-30"})  # a mistyped year
+    assert typo.status_code == 422 and "is het jaartal goed getypt" in typo.content.decode() and Letter.objects.count() == 0
     response = client.post(reverse("reporting:letter_new"), {"as_of": "2025-06-30", "kenmerk": "MVI/2025-2"})
     created = Letter.objects.get()
     assert response["Location"] == reverse("reporting:letter_edit", args=[created.pk])

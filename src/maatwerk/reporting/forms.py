@@ -1,39 +1,26 @@
-import datetime as dt
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maatwerk.core.forms import DateInput, StyledForm
 from maatwerk.core.locking import VersionedModelForm
-from maatwerk.finance.bounds import PLAUSIBLE_PLANNING
+from maatwerk.finance.bounds import PlanningDate
 
 from .models import Letter
 
 PARAGRAPHS_HELP = _("Alinea's scheiden met een witregel. De gegenereerde tekst is het begin; de cijfers in de bijlagen komen uit het register.")
 
 
-def _plausible(day: dt.date | None, label: str) -> None:
-    lo, hi = PLAUSIBLE_PLANNING
-    if day is not None and not lo <= day <= hi:
-        raise forms.ValidationError(f"{label}: kies een datum tussen {lo.isoformat()} en {hi.isoformat()}.")
-
-
 class NewLetterForm(StyledForm, forms.Form):
-    as_of = forms.DateField(label=_("Stand op"), widget=DateInput(), initial=timezone.localdate,
+    as_of = forms.DateField(label=_("Stand op"), widget=DateInput(), initial=timezone.localdate, validators=[PlanningDate("Stand op")],
                             help_text=_("De datum waarop de cijfers en fasen in de brief gelden."))
-    since = forms.DateField(label=_("Vorige brief"), widget=DateInput(), required=False,
+    since = forms.DateField(label=_("Vorige brief"), widget=DateInput(), required=False, validators=[PlanningDate("Vorige brief")],
                             help_text=_("Leeg: zes maanden eerder. Faseovergangen na deze datum komen in de brief."))
     kenmerk = forms.CharField(label=_("Ons kenmerk"), max_length=60, required=False)
 
     def clean(self):
         data = super().clean()
         as_of, since = data.get("as_of"), data.get("since")
-        try:
-            _plausible(as_of, "Stand op")
-            _plausible(since, "Vorige brief")
-        except forms.ValidationError as exc:
-            raise forms.ValidationError(exc.messages) from None
         if as_of and since and since >= as_of:
             self.add_error("since", f"De vorige brief ({since.isoformat()}) moet voor de stand ({as_of.isoformat()}) liggen.")
         return data
@@ -49,14 +36,9 @@ class LetterForm(StyledForm, VersionedModelForm):
 
 class SendForm(StyledForm, forms.Form):
     kenmerk = forms.CharField(label=_("Ons kenmerk"), max_length=60, help_text=_("Het kenmerk waaronder de brief is verzonden."))
-    sent_on = forms.DateField(label=_("Verzonden op"), widget=DateInput(), initial=timezone.localdate)
+    sent_on = forms.DateField(label=_("Verzonden op"), widget=DateInput(), initial=timezone.localdate, validators=[PlanningDate("Verzonden op")])
     kamerstuk = forms.CharField(label=_("Kamerstuk"), max_length=40, help_text=_("Dossier en volgnummer, bijv. 29826-270."))
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-
-    def clean_sent_on(self):
-        day = self.cleaned_data["sent_on"]
-        _plausible(day, "Verzonden op")
-        return day
 
     def clean_kamerstuk(self):
         import re
